@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { crc32c } from './crc32c';
+
+/** The byte-at-a-time definition, as an independent oracle for the sliced version. */
+function crc32cReference(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+describe('crc32c', () => {
+  it('matches the published check value for "123456789" (RFC 3720, B.4)', () => {
+    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+  });
+
+  it('matches the bitwise definition on arbitrary bytes and sub-ranges', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(20), (bytes, cut) => {
+        const start = Math.min(cut, bytes.length);
+        expect(crc32c(bytes, start)).toBe(crc32cReference(bytes.subarray(start)));
+      }),
+    );
+  });
+});
