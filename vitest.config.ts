@@ -11,7 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{broker,engine,electron,renderer,scripts}/**/*.test.ts'],
+          include: ['{broker,engine,electron,launcher,renderer,scripts}/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -1,0 +1,8 @@
+/** The engine API contract: schemas, and the types derived from them. */
+export * from './errors';
+export * from './status';
+export * from './clusters';
+export * from './jobs';
+export * from './stream';
+export * from './route';
+export * from './routes';

@@ -1,0 +1,42 @@
+/** An engine API failure with the HTTP status and the `{error}` body it is sent as. */
+import type { ApiErrorCode, ApiErrorDetail } from '../api';
+
+const STATUS: Record<ApiErrorCode, number> = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAVAILABLE: 503,
+  KAFKA_ERROR: 502,
+  INTERNAL: 500,
+};
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly extra: { field?: string; kafkaError?: string; cause?: unknown } = {},
+  ) {
+    super(message, { cause: extra.cause });
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+
+  toDetail(): ApiErrorDetail {
+    const detail: ApiErrorDetail = { code: this.code, message: this.message };
+    if (this.extra.field !== undefined) detail.field = this.extra.field;
+    if (this.extra.kafkaError !== undefined) detail.kafkaError = this.extra.kafkaError;
+    return detail;
+  }
+}
+
+export const notFound = (what: string) => new ApiError('NOT_FOUND', `${what} was not found.`);

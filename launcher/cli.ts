@@ -1,0 +1,76 @@
+/**
+ * `logscope` — the command line of the Logscope app.
+ *
+ *   logscope serve [--port 0] [--host 127.0.0.1] [--allow-remote] [--data-dir DIR] [--no-open]
+ *                  [--broker-port 9092] [--no-broker] [--broker-config KEY=VALUE]…
+ */
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from './paths';
+import { serve } from './serve';
+
+const USAGE = `Usage: logscope <command> [options]
+
+Commands:
+  serve     Start the local broker and the engine, and serve the UI to a browser.
+            --port N            engine/UI port on the host (default 0: any free port)
+            --host ADDR         address to listen on (default 127.0.0.1)
+            --allow-remote      allow a --host other than loopback (the token is still needed)
+            --data-dir DIR      where the broker's log and the engine's settings live
+                                (default ${defaultDataDir()})
+            --no-open           do not open a browser
+            --token TOKEN       use this API token instead of a random one (or LOGSCOPE_TOKEN)
+            --broker-port N     Kafka port of the local broker (default 9092, or a free one if taken)
+            --broker-config K=V a broker setting in server.properties terms (repeatable)
+            --no-broker         run without the local broker
+`;
+
+function parsePort(text: string, flag: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${flag} ${text} is not a port number`);
+  return port;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (command !== 'serve') throw new Error(`unknown command "${command}"\n\n${USAGE}`);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      port: { type: 'string', default: '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'allow-remote': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      open: { type: 'boolean', default: true },
+      'no-open': { type: 'boolean', default: false },
+      token: { type: 'string' },
+      'broker-port': { type: 'string', default: '9092' },
+      'broker-config': { type: 'string', multiple: true, default: [] },
+      'no-broker': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const token = values.token ?? process.env.LOGSCOPE_TOKEN;
+  if (token !== undefined && token.length < 16)
+    throw new Error('--token must be at least 16 characters');
+  await serve({
+    host: values.host,
+    port: parsePort(values.port, '--port'),
+    allowRemote: values['allow-remote'],
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    open: values.open && !values['no-open'],
+    token,
+    brokerPort: parsePort(values['broker-port'], '--broker-port'),
+    broker: !values['no-broker'],
+    brokerConfig: values['broker-config'],
+  });
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`logscope: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});

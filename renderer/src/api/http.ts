@@ -1,0 +1,43 @@
+/** The one place that makes HTTP requests to the engine. */
+import type { ApiErrorBody, ApiErrorDetail } from '../../../engine/api';
+import { apiToken } from './token';
+
+export class EngineApiError extends Error {
+  override readonly name = 'EngineApiError';
+  constructor(
+    readonly status: number,
+    readonly detail: ApiErrorDetail,
+  ) {
+    super(detail.message);
+  }
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = apiToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new EngineApiError(0, {
+      code: 'UNAVAILABLE',
+      message: 'The Logscope engine cannot be reached. Is it still running?',
+    });
+  }
+  if (response.status === 204) return undefined as T;
+  const payload: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const detail = (payload as ApiErrorBody | null)?.error ?? {
+      code: 'INTERNAL',
+      message: `The engine answered ${response.status} ${response.statusText}.`,
+    };
+    throw new EngineApiError(response.status, detail);
+  }
+  return payload as T;
+}
