@@ -6,3 +6,5 @@ export * from './jobs';
 export * from './stream';
 export * from './route';
 export * from './routes';
+export * from './topics';
+export * from './messages';

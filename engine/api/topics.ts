@@ -1,0 +1,135 @@
+/**
+ * Topics, partitions and segments of a cluster, as the browse views show them.
+ * Offsets are JSON numbers: exact up to 2^53, far beyond any real partition's log end.
+ */
+import { z } from 'zod';
+import { ApiErrorDetail } from './errors';
+import { ClusterId, Cluster } from './clusters';
+
+/** Kafka's topic name rule: `[a-zA-Z0-9._-]`, 1–249 characters, not `.` or `..`. */
+export const TopicName = z
+  .string()
+  .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'letters, digits, ".", "_" and "-", at most 249')
+  .refine((name) => name !== '.' && name !== '..', 'a topic cannot be named "." or ".."');
+
+export const TopicParams = z.object({ cluster: ClusterId, topic: TopicName });
+export const PartitionParams = TopicParams.extend({ partition: z.coerce.number().int().min(0) });
+
+export const TopicSummary = z.object({
+  name: z.string(),
+  internal: z.boolean(),
+  partitions: z.number().int(),
+  replicationFactor: z.number().int(),
+  /** Σ (high watermark − log start offset) over partitions. */
+  messages: z.number(),
+  /** Bytes on disk where the cluster tells (the local broker does; Kafka with DescribeLogDirs). */
+  bytes: z.number().nullable(),
+});
+export type TopicSummary = z.infer<typeof TopicSummary>;
+
+export const TopicList = z.object({ topics: z.array(TopicSummary) });
+
+export const PartitionDetails = z.object({
+  partition: z.number().int(),
+  leader: z.number().int(),
+  replicas: z.array(z.number().int()),
+  isr: z.array(z.number().int()),
+  offlineReplicas: z.array(z.number().int()),
+  logStartOffset: z.number(),
+  highWatermark: z.number(),
+  messages: z.number(),
+  bytes: z.number().nullable(),
+  segmentCount: z.number().int().nullable(),
+});
+export type PartitionDetails = z.infer<typeof PartitionDetails>;
+
+export const TopicDetails = z.object({
+  name: z.string(),
+  topicId: z.string().nullable(),
+  internal: z.boolean(),
+  partitions: z.array(PartitionDetails),
+});
+export type TopicDetails = z.infer<typeof TopicDetails>;
+
+export const CreateTopicInput = z.object({
+  name: TopicName,
+  partitions: z.number().int().min(1).max(10_000).default(1),
+  replicationFactor: z.number().int().min(1).max(32).default(1),
+  /** Topic configs by Kafka name (`retention.ms`, `cleanup.policy`, …). */
+  configs: z.record(z.string(), z.string()).default({}),
+});
+
+export const TopicConfigEntry = z.object({
+  name: z.string(),
+  value: z.string().nullable(),
+  /** Where the value comes from, in Kafka's terms (`DYNAMIC_TOPIC_CONFIG`, `DEFAULT_CONFIG`, …). */
+  source: z.string(),
+  isDefault: z.boolean(),
+  readOnly: z.boolean(),
+  sensitive: z.boolean(),
+});
+export const TopicConfigs = z.object({ configs: z.array(TopicConfigEntry) });
+/** Sets (string) or resets to default (null) topic configs by name. */
+export const TopicConfigPatch = z.object({ configs: z.record(z.string(), z.string().nullable()) });
+
+export const Segment = z.object({
+  baseOffset: z.number(),
+  lastOffset: z.number(),
+  bytes: z.number(),
+  records: z.number(),
+  batches: z.number().nullable(),
+  firstTimestamp: z.number().nullable(),
+  lastTimestamp: z.number().nullable(),
+  createdAt: z.number().nullable(),
+  rolledAt: z.number().nullable(),
+  active: z.boolean(),
+});
+export type Segment = z.infer<typeof Segment>;
+
+export const SegmentList = z.object({
+  /** False for external Kafka: its protocol does not expose segments. */
+  supported: z.boolean(),
+  message: z.string().optional(),
+  segments: z.array(Segment),
+  logStartOffset: z.number().nullable(),
+  highWatermark: z.number().nullable(),
+  /** Segments ending before this time are due for deletion by `retention.ms`. */
+  retentionCutoffTimestamp: z.number().nullable(),
+  /** Partition size on disk, from DescribeLogDirs, where segments are not available. */
+  partitionBytes: z.number().nullable(),
+});
+export type SegmentList = z.infer<typeof SegmentList>;
+
+export const BrokerInfo = z.object({
+  id: z.number().int(),
+  host: z.string(),
+  port: z.number().int(),
+  rack: z.string().nullable(),
+  controller: z.boolean(),
+});
+
+export const ClusterOverview = z.object({
+  clusterId: z.string().nullable(),
+  brokers: z.array(BrokerInfo),
+  topicCount: z.number().int(),
+  partitionCount: z.number().int(),
+  underReplicatedPartitions: z.array(z.object({ topic: z.string(), partition: z.number().int() })),
+  offlinePartitions: z.array(z.object({ topic: z.string(), partition: z.number().int() })),
+});
+export type ClusterOverview = z.infer<typeof ClusterOverview>;
+
+/** A cluster's settings and, when it could be reached, what it looks like now. */
+export const ClusterDetails = Cluster.extend({
+  overview: ClusterOverview.nullable(),
+  /** Why the overview is missing (unreachable, authentication failed, …). */
+  overviewError: ApiErrorDetail.optional(),
+});
+export type ClusterDetails = z.infer<typeof ClusterDetails>;
+
+export const ConnectionTest = z.object({
+  ok: z.boolean(),
+  /** Milliseconds from connect to the first metadata answer. */
+  latencyMs: z.number().nullable(),
+  brokers: z.number().int().nullable(),
+  error: ApiErrorDetail.optional(),
+});
