@@ -107,3 +107,34 @@ export function isRecordBatchCrcValid(
 ): boolean {
   return bytes.readUInt32BE(start + Offsets.crc) === computeRecordBatchCrc(bytes, start, size);
 }
+
+/**
+ * Writes the base offset a broker assigns on append. baseOffset is outside the CRC, so the
+ * stored batch stays valid.
+ */
+export function setBaseOffset(bytes: Buffer, baseOffset: bigint, start = 0): void {
+  bytes.writeBigInt64BE(baseOffset, start + Offsets.baseOffset);
+}
+
+/** Writes the leader epoch a broker stamps on append; also outside the CRC. */
+export function setPartitionLeaderEpoch(bytes: Buffer, epoch: number, start = 0): void {
+  bytes.writeInt32BE(epoch, start + Offsets.partitionLeaderEpoch);
+}
+
+/**
+ * Applies `message.timestamp.type=LogAppendTime` to a batch, as Kafka's
+ * DefaultRecordBatch.setMaxTimestamp does: sets the timestamp-type attribute, writes the
+ * append time as maxTimestamp (each record's timestamp then reads as it), and recomputes the
+ * CRC, which covers both. The batch at `start` must be `size` bytes long.
+ */
+export function setLogAppendTime(
+  bytes: Buffer,
+  appendTime: bigint,
+  start = 0,
+  size = bytes.readInt32BE(start + Offsets.batchLength) + LOG_OVERHEAD,
+): void {
+  const attributes = bytes.readInt16BE(start + Offsets.attributes);
+  bytes.writeInt16BE(attributes | 0x08, start + Offsets.attributes);
+  bytes.writeBigInt64BE(appendTime, start + Offsets.maxTimestamp);
+  bytes.writeUInt32BE(computeRecordBatchCrc(bytes, start, size), start + Offsets.crc);
+}

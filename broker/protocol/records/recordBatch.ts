@@ -1,0 +1,490 @@
+/**
+ * Decoding and validation of Kafka record batches, magic 2 (Kafka ≥ 0.11). Layout: Kafka's
+ * documentation, "Record Batch" and "Record":
+ *
+ *   Record => length: varint | attributes: int8 | timestampDelta: varlong |
+ *             offsetDelta: varint | keyLength: varint | key | valueLength: varint | value |
+ *             headerCount: varint | [headerKeyLength: varint | headerKey |
+ *                                    headerValueLength: varint | headerValue]
+ *
+ * Types: Kafka's int64 fields (offsets, timestamps) are `bigint`, as in the header; int32
+ * fields are `number`. Keys, values and header values of an uncompressed batch are `subarray`
+ * views of the input, not copies: keep the input alive and unmodified while you use them.
+ *
+ * Every problem is a `CorruptRecordBatchError` naming what is wrong and the byte where it was
+ * found (for records inside compressed data: the start of the compressed records, with the
+ * position inside the decompressed data in the message).
+ */
+import { readVarint, readVarlong } from '../varint';
+import { decompress, COMPRESSION_NAMES, DEFAULT_MAX_DECOMPRESSED_BYTES } from './compression';
+import { parseControlRecord, type ControlRecord } from './controlRecord';
+import { CompressionError, CorruptRecordBatchError, type CorruptionKind } from './errors';
+import {
+  CompressionType,
+  LOG_OVERHEAD,
+  Offsets,
+  RECORD_BATCH_HEADER_SIZE,
+  computeRecordBatchCrc,
+  readRecordBatchHeader,
+  TimestampType,
+  type RecordBatchHeader,
+} from './recordBatchHeader';
+
+export interface RecordHeader {
+  key: string;
+  value: Buffer | null;
+}
+
+export interface DecodedRecord {
+  /** Record attributes (unused by Kafka so far; 0). */
+  attributes: number;
+  offsetDelta: number;
+  timestampDelta: bigint;
+  /** baseOffset + offsetDelta. */
+  offset: bigint;
+  /** baseTimestamp + timestampDelta, or the batch's maxTimestamp under LogAppendTime. */
+  timestamp: bigint;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: readonly RecordHeader[];
+  /** Only in control batches: the decoded control record (transaction marker…). */
+  control?: ControlRecord;
+}
+
+export interface RecordBatch extends RecordBatchHeader {
+  /** Bytes the batch occupies in a log or a fetch response: `batchLength + 12`. */
+  sizeInBytes: number;
+  /** baseOffset + lastOffsetDelta. */
+  lastOffset: bigint;
+  records: DecodedRecord[];
+}
+
+export interface DecodeRecordBatchOptions {
+  /** Check the CRC-32C before decoding (default true). Skip it only for bytes already checked. */
+  verifyCrc?: boolean;
+  /** Refuse compressed records that expand past this (default 1 GiB). */
+  maxDecompressedBytes?: number;
+}
+
+export interface ValidateRecordBatchOptions {
+  /**
+   * How far to look into the records:
+   * - `'all'` (default): walk every record, decompressing compressed batches, as Kafka does
+   *   with a produced batch;
+   * - `'uncompressed'`: walk the records of uncompressed batches only (cheap: no allocation);
+   * - `'none'`: framing, magic and CRC only.
+   */
+  records?: 'all' | 'uncompressed' | 'none';
+  /**
+   * Also require what a producer must send (Kafka's LogValidator): at least one record,
+   * offset deltas 0, 1, 2… and `lastOffsetDelta = count - 1`. Off for batches read from a
+   * log, where compaction leaves gaps and even empty batches.
+   */
+  asProduced?: boolean;
+  maxDecompressedBytes?: number;
+}
+
+/** The smallest possible record: length, attributes, two deltas, key, value, headers. */
+const MIN_RECORD_SIZE = 7;
+const EMPTY_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/**
+ * Checks that a magic 2 batch starts at `start` and fits in `bytes`; returns its size.
+ * Does not check the CRC.
+ */
+export function checkRecordBatchFraming(bytes: Uint8Array, start = 0): number {
+  const available = bytes.length - start;
+  if (available < RECORD_BATCH_HEADER_SIZE) {
+    throw new CorruptRecordBatchError(
+      'TRUNCATED',
+      `record batch header needs ${RECORD_BATCH_HEADER_SIZE} bytes, ${available} available`,
+      start,
+    );
+  }
+  const buffer = asBuffer(bytes);
+  const magic = buffer.readInt8(start + Offsets.magic);
+  if (magic !== 2) {
+    throw new CorruptRecordBatchError(
+      'UNSUPPORTED_MAGIC',
+      `magic ${magic} is not a record batch (magic 2)` +
+        (magic === 0 || magic === 1 ? '; decode it as a legacy message set' : ''),
+      start + Offsets.magic,
+    );
+  }
+  const batchLength = buffer.readInt32BE(start + Offsets.batchLength);
+  if (batchLength < RECORD_BATCH_HEADER_SIZE - LOG_OVERHEAD) {
+    throw new CorruptRecordBatchError(
+      'INVALID_LENGTH',
+      `batch length ${batchLength} is below the ${RECORD_BATCH_HEADER_SIZE - LOG_OVERHEAD}-byte minimum`,
+      start + Offsets.batchLength,
+    );
+  }
+  const size = batchLength + LOG_OVERHEAD;
+  if (size > available) {
+    throw new CorruptRecordBatchError(
+      'TRUNCATED',
+      `batch of ${size} bytes, only ${available} available`,
+      start + Offsets.batchLength,
+    );
+  }
+  return size;
+}
+
+function checkCrc(buffer: Buffer, start: number, size: number): void {
+  const stored = buffer.readUInt32BE(start + Offsets.crc);
+  const computed = computeRecordBatchCrc(buffer, start, size);
+  if (stored !== computed) {
+    throw new CorruptRecordBatchError(
+      'CRC_MISMATCH',
+      `CRC-32C is 0x${computed.toString(16).padStart(8, '0')}, batch says 0x${stored.toString(16).padStart(8, '0')}`,
+      start + Offsets.crc,
+    );
+  }
+}
+
+/**
+ * The records section of a batch, decompressed if needed: `data[start, end)`, and where to
+ * report problems.
+ */
+interface RecordsSection {
+  data: Buffer;
+  start: number;
+  end: number;
+  compressed: boolean;
+  /** Position (in the caller's buffer) of the start of the records section. */
+  position: number;
+}
+
+function recordsSection(
+  buffer: Buffer,
+  start: number,
+  size: number,
+  attributes: number,
+  maxDecompressedBytes: number,
+): RecordsSection {
+  const codec = (attributes & 0x07) as CompressionType;
+  const position = start + RECORD_BATCH_HEADER_SIZE;
+  const end = start + size;
+  if (codec === CompressionType.None) {
+    return { data: buffer, start: position, end, compressed: false, position };
+  }
+  if (codec > CompressionType.Zstd) {
+    throw new CorruptRecordBatchError(
+      'UNSUPPORTED_COMPRESSION',
+      `compression codec ${codec} does not exist`,
+      start + Offsets.attributes,
+    );
+  }
+  try {
+    const data = decompress(codec, buffer.subarray(position, end), {
+      maxOutputBytes: maxDecompressedBytes,
+    });
+    return { data, start: 0, end: data.length, compressed: true, position };
+  } catch (error) {
+    if (!(error instanceof CompressionError)) throw error;
+    if (error.kind === 'NOT_INITIALIZED') throw error; // a programming error, not bad data
+    throw new CorruptRecordBatchError(
+      'CORRUPT_COMPRESSED_DATA',
+      `${COMPRESSION_NAMES[codec]} records do not decompress: ${error.message}`,
+      position,
+      { cause: error },
+    );
+  }
+}
+
+function recordError(
+  section: RecordsSection,
+  at: number,
+  message: string,
+  kind: CorruptionKind = 'INVALID_RECORD',
+): CorruptRecordBatchError {
+  if (!section.compressed) return new CorruptRecordBatchError(kind, message, at);
+  return new CorruptRecordBatchError(
+    kind,
+    `${message}, at byte ${at} of the decompressed records`,
+    section.position,
+  );
+}
+
+/** Where the last `zigzag` call stopped; a module variable, so that reads allocate nothing. */
+let cursor = 0;
+
+/**
+ * Reads the zigzag varint at `p`, which must end by `end`, and leaves `cursor` after it.
+ * One- and two-byte varints (values up to ±4095, so most lengths) are read inline.
+ */
+function zigzag(section: RecordsSection, p: number, end: number, what: string): number {
+  const data = section.data;
+  if (p + 1 < end) {
+    const b0 = data[p]!;
+    if (b0 < 0x80) {
+      cursor = p + 1;
+      return (b0 >>> 1) ^ -(b0 & 1);
+    }
+    const b1 = data[p + 1]!;
+    if (b1 < 0x80) {
+      const raw = (b0 & 0x7f) | (b1 << 7);
+      cursor = p + 2;
+      return (raw >>> 1) ^ -(raw & 1);
+    }
+  }
+  let decoded;
+  try {
+    decoded = readVarint(data, p);
+  } catch {
+    throw recordError(section, p, `invalid ${what} varint`);
+  }
+  if (decoded.next > end) throw recordError(section, p, `${what} runs past the end of the record`);
+  cursor = decoded.next;
+  return decoded.value;
+}
+
+/**
+ * Walks `count` records of a section: checks each record's length against its fields, and
+ * that the records fill the section exactly. With `out`, also builds the decoded records.
+ * With `asProduced`, requires offset deltas 0, 1, 2….
+ */
+function walkRecords(
+  section: RecordsSection,
+  header: RecordBatchHeader,
+  out: DecodedRecord[] | null,
+  asProduced: boolean,
+  batchStart: number,
+): void {
+  const { data, end } = section;
+  const count = header.recordsCount;
+  if (count < 0 || count * MIN_RECORD_SIZE > end - section.start) {
+    throw new CorruptRecordBatchError(
+      'RECORD_COUNT_MISMATCH',
+      `header says ${count} records, the ${end - section.start} bytes of records cannot hold them`,
+      batchStart + Offsets.recordsCount,
+    );
+  }
+  const logAppendTime = header.timestampType === TimestampType.LogAppendTime;
+  const isControl = header.isControl;
+  let p = section.start;
+  for (let index = 0; index < count; index++) {
+    if (p >= end) {
+      throw new CorruptRecordBatchError(
+        'RECORD_COUNT_MISMATCH',
+        `header says ${count} records, the records end after ${index}`,
+        section.compressed ? section.position : p,
+      );
+    }
+    const recordStart = p;
+    const length = zigzag(section, p, end, 'record length');
+    p = cursor;
+    const bodyStart = p;
+    const bodyEnd = p + length;
+    if (length < MIN_RECORD_SIZE - 1 || bodyEnd > end) {
+      throw recordError(section, recordStart, `record ${index} has an impossible length ${length}`);
+    }
+    const attributes = data[p++]!;
+    let timestampDelta: bigint;
+    const firstTimestampByte = data[p]!;
+    if (firstTimestampByte < 0x80) {
+      timestampDelta = BigInt((firstTimestampByte >>> 1) ^ -(firstTimestampByte & 1));
+      p++;
+    } else {
+      let decoded;
+      try {
+        decoded = readVarlong(data, p);
+      } catch {
+        throw recordError(section, p, `record ${index} has an invalid timestamp delta`);
+      }
+      if (decoded.next > bodyEnd) {
+        throw recordError(section, p, `record ${index} timestamp delta runs past its end`);
+      }
+      timestampDelta = decoded.value;
+      p = decoded.next;
+    }
+    const offsetDelta = zigzag(section, p, bodyEnd, 'offset delta');
+    p = cursor;
+    if (asProduced && offsetDelta !== index) {
+      throw new CorruptRecordBatchError(
+        'INVALID_OFFSETS',
+        `record ${index} has offset delta ${offsetDelta}; a producer sends 0, 1, 2…`,
+        section.compressed ? section.position : recordStart,
+      );
+    }
+    const keyLength = zigzag(section, p, bodyEnd, 'key length');
+    p = cursor;
+    if (keyLength < -1 || p + keyLength > bodyEnd) {
+      throw recordError(section, p, `record ${index} has an impossible key length ${keyLength}`);
+    }
+    const keyStart = p;
+    if (keyLength > 0) p += keyLength;
+    const valueLength = zigzag(section, p, bodyEnd, 'value length');
+    p = cursor;
+    if (valueLength < -1 || p + valueLength > bodyEnd) {
+      throw recordError(
+        section,
+        p,
+        `record ${index} has an impossible value length ${valueLength}`,
+      );
+    }
+    const valueStart = p;
+    if (valueLength > 0) p += valueLength;
+    const headerCount = zigzag(section, p, bodyEnd, 'header count');
+    p = cursor;
+    if (headerCount < 0 || headerCount * 2 > bodyEnd - p) {
+      throw recordError(
+        section,
+        p,
+        `record ${index} has an impossible header count ${headerCount}`,
+      );
+    }
+    let headers = EMPTY_HEADERS;
+    if (headerCount > 0) {
+      const list: RecordHeader[] | null = out === null ? null : new Array(headerCount);
+      for (let h = 0; h < headerCount; h++) {
+        const headerKeyLength = zigzag(section, p, bodyEnd, 'header key length');
+        p = cursor;
+        if (headerKeyLength < 0 || p + headerKeyLength > bodyEnd) {
+          throw recordError(section, p, `record ${index} header ${h} has an impossible key length`);
+        }
+        const headerKeyStart = p;
+        p += headerKeyLength;
+        const headerValueLength = zigzag(section, p, bodyEnd, 'header value length');
+        p = cursor;
+        if (headerValueLength < -1 || p + headerValueLength > bodyEnd) {
+          throw recordError(
+            section,
+            p,
+            `record ${index} header ${h} has an impossible value length`,
+          );
+        }
+        if (list !== null) {
+          list[h] = {
+            key: data.toString('utf8', headerKeyStart, headerKeyStart + headerKeyLength),
+            value: headerValueLength < 0 ? null : data.subarray(p, p + headerValueLength),
+          };
+        }
+        if (headerValueLength > 0) p += headerValueLength;
+      }
+      if (list !== null) headers = list;
+    }
+    if (p !== bodyEnd) {
+      throw recordError(
+        section,
+        recordStart,
+        `record ${index} says it is ${length} bytes, its fields take ${p - bodyStart}`,
+      );
+    }
+    if (out !== null) {
+      const key = keyLength < 0 ? null : data.subarray(keyStart, keyStart + keyLength);
+      const value = valueLength < 0 ? null : data.subarray(valueStart, valueStart + valueLength);
+      const record: DecodedRecord = {
+        attributes,
+        offsetDelta,
+        timestampDelta,
+        offset: header.baseOffset + BigInt(offsetDelta),
+        timestamp: logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
+        key,
+        value,
+        headers,
+      };
+      if (isControl) {
+        const control = parseControlRecord(key, value);
+        if (control === null) {
+          throw recordError(
+            section,
+            recordStart,
+            `record ${index} of a control batch has no control key`,
+            'INVALID_CONTROL_RECORD',
+          );
+        }
+        record.control = control;
+      }
+      out.push(record);
+    }
+  }
+  if (p !== end) {
+    throw new CorruptRecordBatchError(
+      'RECORD_COUNT_MISMATCH',
+      `header says ${count} records, ${end - p} bytes remain after the last of them`,
+      section.compressed ? section.position : p,
+    );
+  }
+}
+
+function checkProducedOffsets(header: RecordBatchHeader, start: number): void {
+  if (header.recordsCount <= 0) {
+    throw new CorruptRecordBatchError(
+      'INVALID_OFFSETS',
+      `a produced batch needs at least one record, header says ${header.recordsCount}`,
+      start + Offsets.recordsCount,
+    );
+  }
+  if (header.lastOffsetDelta !== header.recordsCount - 1) {
+    throw new CorruptRecordBatchError(
+      'INVALID_OFFSETS',
+      `last offset delta ${header.lastOffsetDelta} disagrees with ${header.recordsCount} records`,
+      start + Offsets.lastOffsetDelta,
+    );
+  }
+}
+
+/**
+ * Checks the batch at the start of `bytes` as a broker checks a produced batch: framing
+ * (length, magic), CRC-32C, and (see `options.records`) that the records are well formed and
+ * as many as the header says. Returns the header; throws `CorruptRecordBatchError`.
+ * Bytes after the batch are ignored: compare `batchLength + 12` with your buffer if that
+ * matters. Cost for an uncompressed batch: one CRC pass and one varint walk, no allocation.
+ */
+export function validateRecordBatch(
+  bytes: Uint8Array,
+  options: ValidateRecordBatchOptions = {},
+): RecordBatchHeader {
+  const buffer = asBuffer(bytes);
+  const size = checkRecordBatchFraming(buffer, 0);
+  checkCrc(buffer, 0, size);
+  const header = readRecordBatchHeader(buffer, 0);
+  const asProduced = options.asProduced ?? false;
+  if (asProduced) checkProducedOffsets(header, 0);
+  const depth = options.records ?? 'all';
+  if (depth === 'none') return header;
+  if (depth === 'uncompressed' && header.compression !== CompressionType.None) return header;
+  const section = recordsSection(
+    buffer,
+    0,
+    size,
+    header.attributes,
+    options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
+  );
+  walkRecords(section, header, null, asProduced, 0);
+  return header;
+}
+
+/**
+ * Decodes the batch at the start of `bytes` (bytes after it are ignored): the header, and
+ * every record, decompressed. Control batches get each record's `control` field.
+ */
+export function decodeRecordBatch(
+  bytes: Uint8Array,
+  options: DecodeRecordBatchOptions = {},
+): RecordBatch {
+  const buffer = asBuffer(bytes);
+  const size = checkRecordBatchFraming(buffer, 0);
+  if (options.verifyCrc ?? true) checkCrc(buffer, 0, size);
+  const header = readRecordBatchHeader(buffer, 0);
+  const section = recordsSection(
+    buffer,
+    0,
+    size,
+    header.attributes,
+    options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
+  );
+  const records: DecodedRecord[] = [];
+  walkRecords(section, header, records, false, 0);
+  return {
+    ...header,
+    sizeInBytes: size,
+    lastOffset: header.baseOffset + BigInt(header.lastOffsetDelta),
+    records,
+  };
+}
