@@ -112,7 +112,7 @@ describe('electron-builder.yml', () => {
     await expect(
       validateConfiguration(config, { isEnabled: false, add: () => {} }),
     ).resolves.toBeUndefined();
-  });
+  }, 60_000); // compiling electron-builder's large JSON schema is slow on a busy machine
 
   it('names the app and builds AppImage, deb, NSIS and dmg for x64 (and arm64 on macOS)', () => {
     expect(config.appId).toMatch(/^[a-z]+(\.[a-z]+)+$/);
