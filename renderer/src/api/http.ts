@@ -41,3 +41,9 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   }
   return payload as T;
 }
+
+/** A person-readable line for any failure: the engine's own message where there is one. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof EngineApiError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}

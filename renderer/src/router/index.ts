@@ -13,6 +13,25 @@ export const router = createRouter({
       props: true,
     },
     {
+      path: '/c/:cluster/topics',
+      name: 'topics',
+      component: () => import('../views/TopicsView.vue'),
+      props: true,
+    },
+    {
+      path: '/c/:cluster/t/:topic',
+      name: 'topic',
+      component: () => import('../views/TopicView.vue'),
+      props: true,
+    },
+    {
+      // ?offset= | ?timestamp= | ?position=latest, &filter=, &tab=segments
+      path: '/c/:cluster/t/:topic/p/:partition',
+      name: 'partition',
+      component: () => import('../views/PartitionView.vue'),
+      props: true,
+    },
+    {
       path: '/:rest(.*)*',
       name: 'not-found',
       component: () => import('../views/NotFoundView.vue'),
