@@ -170,6 +170,8 @@ describe('electron-builder.yml', () => {
     );
     const missed = nativeFiles.filter((file) => !unpack.some((pattern) => pattern.match(file)));
     expect(missed).toEqual([]);
+    // The N-API prebuilds are used as they are, never rebuilt against Electron's headers.
+    expect(config.npmRebuild).toBe(false);
   });
 
   it.each([
