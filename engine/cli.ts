@@ -4,6 +4,7 @@
  *
  *   engine --data-dir DIR [--host 127.0.0.1] [--port 0] [--static-dir DIR]
  *          [--broker HOST:PORT] [--broker-admin URL] [--allow-remote]
+ *          [--secrets-key-file FILE] [--no-demo] [--demo-live]
  *   The token comes from LOGSCOPE_TOKEN (preferred: not visible in `ps`) or --token.
  */
 import { parseArgs } from 'node:util';
@@ -27,6 +28,9 @@ async function main(): Promise<void> {
       broker: { type: 'string' },
       'broker-admin': { type: 'string' },
       'allow-remote': { type: 'boolean', default: false },
+      'secrets-key-file': { type: 'string' },
+      'no-demo': { type: 'boolean', default: false },
+      'demo-live': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -48,6 +52,9 @@ async function main(): Promise<void> {
     version: typeof LOGSCOPE_VERSION === 'string' ? LOGSCOPE_VERSION : 'dev',
     brokerBootstrap: values.broker ?? null,
     brokerAdminUrl: values['broker-admin'] ?? null,
+    secretsKeyFile: values['secrets-key-file'] ?? null,
+    demo: !values['no-demo'],
+    demoLive: values['demo-live'],
     log: (line) => process.stderr.write(`engine: ${line}\n`),
   });
   process.stdout.write(`${JSON.stringify({ event: 'ready', port: engine.port })}\n`);

@@ -2,11 +2,18 @@
  * The engine: one process that owns every data source and serves the renderer its one API.
  * This module wires the pieces together; each capability lives in its own folder.
  */
-import type { Job, Status } from './api';
-import { ClusterStore } from './clusters/clusterStore';
+import { join } from 'node:path';
+import { TailParams, type Job, type Status } from './api';
+import { filterFrom, TopicBrowser } from './browse/topicBrowser';
+import { startTail } from './browse/tail';
+import { ClusterStore, LOCAL_CLUSTER_ID } from './clusters/clusterStore';
+import { EncryptedFileVault, MemoryVault } from './clusters/secretVault';
+import { DemoSeeder } from './demo/demoSeeder';
+import { ApiError } from './http/apiError';
 import { EngineServer } from './http/engineServer';
 import type { Handlers } from './http/router';
 import { JobManager } from './jobs/jobManager';
+import { ClusterSources } from './sources/clusterSources';
 import { LocalBrokerMonitor } from './sources/localBrokerMonitor';
 
 export interface EngineOptions {
@@ -20,6 +27,12 @@ export interface EngineOptions {
   /** `host:port` of the local broker, or null when it is turned off. */
   brokerBootstrap: string | null;
   brokerAdminUrl: string | null;
+  /** Keep cluster secrets on disk, encrypted with the key in this file (else in memory only). */
+  secretsKeyFile?: string | null;
+  /** Seed the demo topics on the local broker (default true). */
+  demo?: boolean;
+  /** Keep producing demo data after seeding. */
+  demoLive?: boolean;
   log: (line: string) => void;
 }
 
@@ -31,11 +44,20 @@ export interface RunningEngine {
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
   const startedAt = Date.now();
   const monitor = new LocalBrokerMonitor(options.brokerBootstrap, options.brokerAdminUrl);
-  const clusters = await ClusterStore.open(options.dataDir, () => ({
+  const localBroker = {
     bootstrapServer: options.brokerBootstrap,
     adminUrl: options.brokerAdminUrl,
-  }));
+  };
+  const vault = options.secretsKeyFile
+    ? await EncryptedFileVault.open(
+        options.secretsKeyFile,
+        join(options.dataDir, 'engine', 'secrets.enc'),
+      )
+    : new MemoryVault();
+  const clusters = await ClusterStore.open(options.dataDir, () => localBroker, vault);
+  const sources = new ClusterSources(clusters, localBroker);
   const jobs = new JobManager();
+  const browser = new TopicBrowser(sources, jobs);
 
   const status = (): Status => ({
     engine: { version: options.version, startedAt, dataDir: options.dataDir },
@@ -46,12 +68,70 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     getStatus: async () => status(),
     listClusters: async () => ({ clusters: clusters.list() }),
     createCluster: async ({ body }) => clusters.create(body),
-    getCluster: async ({ params }) => clusters.get(params.cluster),
-    updateCluster: async ({ params, body }) => clusters.update(params.cluster, body),
+    getCluster: async ({ params }) => sources.details(params.cluster),
+    updateCluster: async ({ params, body }) => {
+      const updated = await clusters.update(params.cluster, body);
+      await sources.forget(params.cluster);
+      return updated;
+    },
     deleteCluster: async ({ params }) => {
       await clusters.remove(params.cluster);
+      await sources.forget(params.cluster);
       return {};
     },
+    testCluster: async ({ params }) => {
+      clusters.get(params.cluster); // 404 for an unknown cluster
+      return sources.source(params.cluster).test();
+    },
+    testClusterSettings: async ({ body }) => {
+      if (body.kind !== 'kafka') {
+        throw new ApiError('BAD_REQUEST', 'Only Kafka clusters are tested by connecting.', {
+          field: 'body.kind',
+        });
+      }
+      const probe = ClusterSources.probe({ brokers: body.bootstrapServers, ...body });
+      try {
+        return await probe.test();
+      } finally {
+        await probe.close();
+      }
+    },
+    listTopics: async ({ params }) => ({ topics: await sources.listTopics(params.cluster) }),
+    createTopic: async ({ params, body }) => {
+      await sources.source(params.cluster).createTopic(body);
+      const created = (await sources.listTopics(params.cluster)).find((t) => t.name === body.name);
+      return (
+        created ?? {
+          name: body.name,
+          internal: false,
+          partitions: body.partitions,
+          replicationFactor: body.replicationFactor,
+          messages: 0,
+          bytes: null,
+        }
+      );
+    },
+    getTopic: async ({ params }) => sources.describeTopic(params.cluster, params.topic),
+    deleteTopic: async ({ params }) => {
+      await sources.source(params.cluster).deleteTopic(params.topic);
+      return {};
+    },
+    getTopicConfigs: async ({ params }) => ({
+      configs: await sources.source(params.cluster).topicConfigs(params.topic),
+    }),
+    updateTopicConfigs: async ({ params, body }) => {
+      const source = sources.source(params.cluster);
+      await source.alterTopicConfigs(params.topic, body.configs);
+      return { configs: await source.topicConfigs(params.topic) };
+    },
+    listSegments: async ({ params }) =>
+      sources.segments(params.cluster, params.topic, params.partition),
+    listMessages: async ({ params, query }) => browser.page(params.cluster, params.topic, query),
+    getMessage: async ({ params, query }) =>
+      browser.message(params.cluster, params.topic, params.partition, params.offset, query),
+    produceMessage: async ({ params, body }) => browser.produce(params.cluster, params.topic, body),
+    startSearch: async ({ params, body }) =>
+      browser.startSearch(params.cluster, params.topic, body),
     listJobs: async () => ({ jobs: jobs.list() }),
     getJob: async ({ params }) => jobs.get(params.job),
     cancelJob: async ({ params }) => jobs.cancel(params.job),
@@ -100,14 +180,61 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     return jobs.subscribe(forward);
   });
 
+  server.streams.register('tail', (subscription) => {
+    const parsed = TailParams.safeParse(subscription.params);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = ['params', ...issue.path.map(String)].join('.');
+      subscription.fail({
+        code: 'VALIDATION_FAILED',
+        message: `${field}: ${issue.message}`,
+        field,
+      });
+      return;
+    }
+    try {
+      const filter = filterFrom(parsed.data.filter, 'params.filter');
+      return startTail(sources.source(parsed.data.cluster), parsed.data, filter, {
+        emit: (event) => subscription.emit(event),
+        fail: (error) => subscription.fail(error),
+      });
+    } catch (error) {
+      subscription.fail(
+        error instanceof ApiError ? error.toDetail() : { code: 'INTERNAL', message: String(error) },
+      );
+    }
+  });
+
   const port = await server.listen();
   monitor.start();
+
+  let demo: DemoSeeder | null = null;
+  if (options.brokerBootstrap && options.demo !== false) {
+    demo = new DemoSeeder({
+      source: sources.source(LOCAL_CLUSTER_ID),
+      live: options.demoLive ?? false,
+      log: options.log,
+      brokerUp: () =>
+        new Promise<void>((resolve) => {
+          if (monitor.current().state === 'up') return resolve();
+          const stop = monitor.subscribe((state) => {
+            if (state.state === 'up') {
+              stop();
+              resolve();
+            }
+          });
+        }),
+    });
+    demo.start();
+  }
   return {
     port,
     close: async () => {
+      demo?.stop();
       monitor.stop();
       jobs.cancelAll();
       await server.close();
+      await sources.closeAll();
     },
   };
 }

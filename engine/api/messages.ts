@@ -3,6 +3,7 @@
  * declared encoding — never as markup. Large values are cut to a preview with their full size.
  */
 import { z } from 'zod';
+import { PartitionParams } from './topics';
 
 /** `json` and `utf8` are text; `base64` is binary; `hex` on request. */
 export const Encoding = z.enum(['json', 'utf8', 'base64', 'hex']);
@@ -61,6 +62,7 @@ export const MessagesQuery = z.object({
 export type MessagesQuery = z.infer<typeof MessagesQuery>;
 
 export const MessagePage = z.object({
+  /** In reading order: ascending forward, descending backward (newest first). */
   messages: z.array(Message),
   /** Cursor for the page after this one in the same direction; null at the end. */
   next: z.string().nullable(),
@@ -68,8 +70,64 @@ export const MessagePage = z.object({
   previous: z.string().nullable(),
   /** Messages read to fill the page (more than returned when a filter dropped some). */
   scanned: z.number().int(),
+  /**
+   * True when a filtered page stopped at the engine's scan budget before it had `limit`
+   * matches: follow `next` to keep looking, or run a search job over the range.
+   */
+  incomplete: z.boolean().optional(),
 });
 export type MessagePage = z.infer<typeof MessagePage>;
+
+/** One message, by partition and offset: `GET …/partitions/{partition}/messages/{offset}`. */
+export const MessageParams = PartitionParams.extend({ offset: z.coerce.number().int().min(0) });
+
+/** Decoding of a single message; its value is always returned whole. */
+export const MessageQuery = z.object({
+  keyAs: DecodeAs.default('auto'),
+  valueAs: DecodeAs.default('auto'),
+});
+
+/** Where a search starts or stops: an offset (every partition), a time, or an end of the log. */
+export const SearchBound = z.union([
+  z.object({ offset: z.number().int().min(0) }),
+  z.object({ timestamp: z.number().int().min(0) }),
+  z.object({ position: z.enum(['earliest', 'latest']) }),
+]);
+export type SearchBound = z.infer<typeof SearchBound>;
+
+/** A filtered search over a range of a topic, run as a job (`POST …/topics/{topic}/search`). */
+export const SearchInput = z.object({
+  filter: z.string().min(1).max(2000),
+  /** One partition; without it, all partitions. */
+  partition: z.number().int().min(0).optional(),
+  from: SearchBound.default({ position: 'earliest' }),
+  /** Exclusive; default: the high watermarks when the search starts. */
+  to: SearchBound.default({ position: 'latest' }),
+  /** The search stops after this many matches. */
+  maxResults: z.number().int().min(1).max(10_000).default(500),
+  keyAs: DecodeAs.default('auto'),
+  valueAs: DecodeAs.default('auto'),
+  previewBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024)
+    .default(4 * 1024),
+});
+export type SearchInput = z.infer<typeof SearchInput>;
+
+/** A search job's `result` (jobs of kind `search`). */
+export const SearchResult = z.object({
+  /** Matches in merged timestamp order, at most `maxResults`. */
+  messages: z.array(Message),
+  /** Messages read. */
+  scanned: z.number().int(),
+  /** False when the search stopped at `maxResults` before the end of the range. */
+  complete: z.boolean(),
+  /** A forward cursor to page on from where the search stopped (`GET …/messages?cursor=`). */
+  next: z.string().nullable(),
+});
+export type SearchResult = z.infer<typeof SearchResult>;
 
 export const ProduceInput = z.object({
   partition: z.number().int().min(0).optional(),
@@ -94,6 +152,7 @@ export const ProduceResult = z.object({
   offset: z.number(),
   timestamp: z.number().nullable(),
 });
+export type ProduceResult = z.infer<typeof ProduceResult>;
 
 /** Parameters of the WebSocket `tail` stream. */
 export const TailParams = z.object({
@@ -107,8 +166,12 @@ export const TailParams = z.object({
     .number()
     .int()
     .min(0)
+    .max(1024 * 1024)
     .default(16 * 1024),
+  keyAs: DecodeAs.default('auto'),
+  valueAs: DecodeAs.default('auto'),
 });
+export type TailParams = z.infer<typeof TailParams>;
 
 /** One event of the `tail` stream. */
 export const TailEvent = z.object({
@@ -116,3 +179,4 @@ export const TailEvent = z.object({
   /** Messages that arrived but were not sent, since the previous event, to stay within the rate. */
   dropped: z.number().int(),
 });
+export type TailEvent = z.infer<typeof TailEvent>;

@@ -7,6 +7,29 @@ import { defineRoute } from './route';
 import { Status } from './status';
 import { Cluster, ClusterInput, ClusterList, ClusterParams, ClusterPatch } from './clusters';
 import { CountJobInput, Job, JobList, JobParams } from './jobs';
+import {
+  Message,
+  MessagePage,
+  MessageParams,
+  MessageQuery,
+  MessagesQuery,
+  ProduceInput,
+  ProduceResult,
+  SearchInput,
+} from './messages';
+import {
+  ClusterDetails,
+  ConnectionTest,
+  CreateTopicInput,
+  PartitionParams,
+  SegmentList,
+  TopicConfigPatch,
+  TopicConfigs,
+  TopicDetails,
+  TopicList,
+  TopicParams,
+  TopicSummary,
+} from './topics';
 
 const Empty = z.object({});
 
@@ -38,9 +61,10 @@ export const routes = {
     method: 'GET',
     path: '/clusters/{cluster}',
     tag: 'clusters',
-    summary: 'One saved cluster',
+    summary:
+      'One cluster: its settings and, when reachable, a live overview (brokers, topic and partition counts, under-replicated and offline partitions); `overviewError` says why not',
     params: ClusterParams,
-    response: Cluster,
+    response: ClusterDetails,
   }),
   updateCluster: defineRoute({
     method: 'PATCH',
@@ -59,6 +83,125 @@ export const routes = {
     params: ClusterParams,
     response: Empty,
     status: 204,
+  }),
+  testCluster: defineRoute({
+    method: 'POST',
+    path: '/clusters/{cluster}/test',
+    tag: 'clusters',
+    summary:
+      'Connect to a cluster and ask for its metadata; says precisely what failed (unreachable, TLS, authentication, timeout)',
+    params: ClusterParams,
+    response: ConnectionTest,
+  }),
+  testClusterSettings: defineRoute({
+    method: 'POST',
+    path: '/clusters/test',
+    tag: 'clusters',
+    summary: 'Test connection settings before saving them (nothing is stored)',
+    body: ClusterInput,
+    response: ConnectionTest,
+  }),
+  listTopics: defineRoute({
+    method: 'GET',
+    path: '/clusters/{cluster}/topics',
+    tag: 'topics',
+    summary: 'Topics with partition count, replication factor, messages and bytes where known',
+    params: ClusterParams,
+    response: TopicList,
+  }),
+  createTopic: defineRoute({
+    method: 'POST',
+    path: '/clusters/{cluster}/topics',
+    tag: 'topics',
+    summary: 'Create a topic',
+    params: ClusterParams,
+    body: CreateTopicInput,
+    response: TopicSummary,
+    status: 201,
+  }),
+  getTopic: defineRoute({
+    method: 'GET',
+    path: '/clusters/{cluster}/topics/{topic}',
+    tag: 'topics',
+    summary:
+      'A topic’s partitions: leader, replicas, in-sync replicas, log start offset, high watermark, messages, bytes, segments',
+    params: TopicParams,
+    response: TopicDetails,
+  }),
+  deleteTopic: defineRoute({
+    method: 'DELETE',
+    path: '/clusters/{cluster}/topics/{topic}',
+    tag: 'topics',
+    summary: 'Delete a topic and its messages',
+    params: TopicParams,
+    response: Empty,
+    status: 204,
+  }),
+  getTopicConfigs: defineRoute({
+    method: 'GET',
+    path: '/clusters/{cluster}/topics/{topic}/configs',
+    tag: 'topics',
+    summary: 'A topic’s configs with their sources (topic override or default)',
+    params: TopicParams,
+    response: TopicConfigs,
+  }),
+  updateTopicConfigs: defineRoute({
+    method: 'PATCH',
+    path: '/clusters/{cluster}/topics/{topic}/configs',
+    tag: 'topics',
+    summary: 'Set configs (a string) or reset them to the default (null); others stay as they are',
+    params: TopicParams,
+    body: TopicConfigPatch,
+    response: TopicConfigs,
+  }),
+  listSegments: defineRoute({
+    method: 'GET',
+    path: '/clusters/{cluster}/topics/{topic}/partitions/{partition}/segments',
+    tag: 'topics',
+    summary:
+      'A partition’s segments (local broker); for external Kafka, `supported: false` with the reason',
+    params: PartitionParams,
+    response: SegmentList,
+  }),
+  listMessages: defineRoute({
+    method: 'GET',
+    path: '/clusters/{cluster}/topics/{topic}/messages',
+    tag: 'messages',
+    summary:
+      'A page of messages from an offset, a time, the earliest or latest, or a cursor; one partition or all merged by timestamp; optionally filtered',
+    params: TopicParams,
+    query: MessagesQuery,
+    response: MessagePage,
+  }),
+  getMessage: defineRoute({
+    method: 'GET',
+    path: '/clusters/{cluster}/topics/{topic}/partitions/{partition}/messages/{offset}',
+    tag: 'messages',
+    summary: 'One message with its value whole',
+    params: MessageParams,
+    query: MessageQuery,
+    response: Message,
+  }),
+  produceMessage: defineRoute({
+    method: 'POST',
+    path: '/clusters/{cluster}/topics/{topic}/messages',
+    tag: 'messages',
+    summary: 'Produce one message (acks=all)',
+    params: TopicParams,
+    body: ProduceInput,
+    response: ProduceResult,
+    status: 201,
+  }),
+  startSearch: defineRoute({
+    method: 'POST',
+    path: '/clusters/{cluster}/topics/{topic}/search',
+    tag: 'messages',
+    summary:
+      'Search a range of a topic with a filter, as a job with progress and cancel; the result holds the matches and how many messages were scanned',
+    params: TopicParams,
+    body: SearchInput,
+    response: Job,
+    status: 202,
   }),
   listJobs: defineRoute({
     method: 'GET',

@@ -10,7 +10,8 @@ import { ApiErrorDetail } from './errors';
 export const WS_PROTOCOL = 'logscope.v1';
 export const WS_TOKEN_PREFIX = 'bearer.';
 
-export const StreamName = z.enum(['status', 'jobs']);
+/** `tail` takes TailParams (engine/api/messages.ts) and sends TailEvents. */
+export const StreamName = z.enum(['status', 'jobs', 'tail']);
 export type StreamName = z.infer<typeof StreamName>;
 
 export const ClientMessage = z.discriminatedUnion('op', [

@@ -68,6 +68,7 @@ export const TopicConfigEntry = z.object({
   readOnly: z.boolean(),
   sensitive: z.boolean(),
 });
+export type TopicConfigEntry = z.infer<typeof TopicConfigEntry>;
 export const TopicConfigs = z.object({ configs: z.array(TopicConfigEntry) });
 /** Sets (string) or resets to default (null) topic configs by name. */
 export const TopicConfigPatch = z.object({ configs: z.record(z.string(), z.string().nullable()) });
@@ -107,6 +108,7 @@ export const BrokerInfo = z.object({
   rack: z.string().nullable(),
   controller: z.boolean(),
 });
+export type BrokerInfo = z.infer<typeof BrokerInfo>;
 
 export const ClusterOverview = z.object({
   clusterId: z.string().nullable(),
@@ -133,3 +135,4 @@ export const ConnectionTest = z.object({
   brokers: z.number().int().nullable(),
   error: ApiErrorDetail.optional(),
 });
+export type ConnectionTest = z.infer<typeof ConnectionTest>;

@@ -1,8 +1,8 @@
 /**
  * Saved clusters. Settings live in `<data-dir>/engine/clusters.json`; secrets (SASL passwords,
- * TLS keys) never do: they stay in memory for this run (the desktop app and
- * `--secrets-key-file` give them a durable home in a later step). The local broker is not
- * stored: it is derived from the running broker's address.
+ * TLS keys) never do: they go to a SecretVault — memory for this run by default, or a file
+ * encrypted with the key from `--secrets-key-file`. The local broker is not stored: it is
+ * derived from the running broker's address.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ClusterInput, type Cluster, type ClusterPatch } from '../api';
 import { ApiError, notFound } from '../http/apiError';
+import { MemoryVault, type ClusterSecrets, type SecretVault } from './secretVault';
 
 export const LOCAL_CLUSTER_ID = 'local';
 
@@ -21,10 +22,7 @@ const StoredCluster = z.object({
 type StoredCluster = z.infer<typeof StoredCluster>;
 const StoredFile = z.object({ version: z.literal(1), clusters: z.array(StoredCluster) });
 
-interface Secrets {
-  saslPassword?: string;
-  tlsKey?: string;
-}
+type Secrets = ClusterSecrets;
 
 export interface LocalBrokerInfo {
   bootstrapServer: string | null;
@@ -39,12 +37,17 @@ export class ClusterStore {
   private constructor(
     dataDir: string,
     private readonly localBroker: () => LocalBrokerInfo,
+    private readonly vault: SecretVault,
   ) {
     this.file = join(dataDir, 'engine', 'clusters.json');
   }
 
-  static async open(dataDir: string, localBroker: () => LocalBrokerInfo): Promise<ClusterStore> {
-    const store = new ClusterStore(dataDir, localBroker);
+  static async open(
+    dataDir: string,
+    localBroker: () => LocalBrokerInfo,
+    vault: SecretVault = new MemoryVault(),
+  ): Promise<ClusterStore> {
+    const store = new ClusterStore(dataDir, localBroker, vault);
     await store.load();
     return store;
   }
@@ -152,8 +155,12 @@ export class ClusterStore {
     if (config.tls?.enabled && config.tls.rejectUnauthorized === false) {
       warnings.push('TLS certificate verification is turned off for this cluster.');
     }
-    if (config.sasl && !secrets.saslPassword) {
-      warnings.push('The SASL password is not stored; enter it again to connect.');
+    if (config.sasl && secrets.saslPassword === undefined) {
+      warnings.push(
+        this.vault.durable
+          ? 'The SASL password is missing; enter it to connect.'
+          : 'The SASL password is not stored; enter it again to connect.',
+      );
     }
     const cluster: Cluster = {
       id: stored.id,
@@ -229,6 +236,11 @@ export class ClusterStore {
       );
     }
     this.clusters = parsed.data.clusters;
+    const secrets = await this.vault.load();
+    for (const cluster of this.clusters) {
+      const kept = secrets[cluster.id];
+      if (kept) this.secrets.set(cluster.id, kept);
+    }
   }
 
   /** Writes to a temporary file and renames it, so a crash never leaves half a file. */
@@ -237,5 +249,6 @@ export class ClusterStore {
     const temporary = `${this.file}.${process.pid}.tmp`;
     await writeFile(temporary, JSON.stringify({ version: 1, clusters: this.clusters }, null, 2));
     await rename(temporary, this.file);
+    await this.vault.save(Object.fromEntries(this.secrets));
   }
 }

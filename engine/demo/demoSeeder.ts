@@ -1,0 +1,185 @@
+/**
+ * Puts the demo topics on the local broker through the Kafka protocol (kafkajs), in the
+ * background, once the broker is up: `demo.orders` (3 partitions, small segments so that each
+ * partition has several) and `demo.sensors` (lz4-compressed, so the codecs are exercised).
+ * Idempotent: a topic that exists is topped up to its full count if a previous run was cut
+ * short, and never duplicated. With `live`, it then keeps producing new records at a gentle rate.
+ */
+import { CompressionTypes, type Message as KafkajsMessage } from 'kafkajs';
+import type { KafkaSource } from '../sources/kafkaSource';
+import {
+  DEMO_ORDERS_TOPIC,
+  DEMO_ORDER_COUNT,
+  DEMO_SENSORS_TOPIC,
+  DEMO_SENSOR_COUNT,
+  DEMO_SENSOR_DEVICES,
+  demoOrder,
+  demoSensorReading,
+  simulatedTime,
+  type DemoRecord,
+} from './demoData';
+
+interface DemoTopic {
+  name: string;
+  partitions: number;
+  configs: Record<string, string>;
+  count: number;
+  compression: CompressionTypes;
+  make(index: number, timestamp: number): DemoRecord;
+}
+
+const TOPICS: DemoTopic[] = [
+  {
+    name: DEMO_ORDERS_TOPIC,
+    partitions: 3,
+    // About 7 MB a partition: 1 MiB segments give each partition several.
+    configs: { 'segment.bytes': String(1024 * 1024), 'retention.ms': String(7 * 86_400_000) },
+    count: DEMO_ORDER_COUNT,
+    compression: CompressionTypes.None,
+    make: demoOrder,
+  },
+  {
+    name: DEMO_SENSORS_TOPIC,
+    partitions: 2,
+    configs: { 'segment.bytes': String(1024 * 1024) },
+    count: DEMO_SENSOR_COUNT,
+    compression: CompressionTypes.LZ4,
+    make: demoSensorReading,
+  },
+];
+
+/** Records per produce request: large batches make seeding fast. */
+const CHUNK = 5000;
+
+export interface DemoOptions {
+  source: KafkaSource;
+  live: boolean;
+  log: (line: string) => void;
+  /** Waits until the broker is reachable (resolves at once when it is). */
+  brokerUp: () => Promise<void>;
+}
+
+export class DemoSeeder {
+  private stopped = false;
+  private liveTimer: ReturnType<typeof setInterval> | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly options: DemoOptions) {}
+
+  /** Seeds in the background; errors are logged, and seeding retries when the broker returns. */
+  start(): void {
+    this.running ??= this.run().catch((error: unknown) => {
+      this.options.log(`demo data: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  /** Resolves once seeding finished (for tests and shutdown). */
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.liveTimer) clearInterval(this.liveTimer);
+    this.liveTimer = null;
+  }
+
+  private async run(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      await this.options.brokerUp();
+      if (this.stopped) return;
+      try {
+        await this.seed();
+        break;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        this.options.log(
+          `demo data: ${error instanceof Error ? error.message : String(error)}; trying again`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
+      }
+    }
+    if (this.options.live && !this.stopped) this.produceLive();
+  }
+
+  private async seed(): Promise<void> {
+    const { source, log } = this.options;
+    const existing = new Map((await source.listTopics()).map((t) => [t.name, t]));
+    const end = Date.now();
+    for (const topic of TOPICS) {
+      if (this.stopped) return;
+      const found = existing.get(topic.name);
+      if (!found) {
+        await source.createTopic({
+          name: topic.name,
+          partitions: topic.partitions,
+          replicationFactor: 1,
+          configs: topic.configs,
+        });
+      }
+      const have = found?.messages ?? 0;
+      if (have >= topic.count) continue;
+      const started = performance.now();
+      await this.produce(topic, have, end);
+      log(
+        `demo data: ${topic.name} has ${topic.count} messages (${topic.count - have} produced in ${Math.round(performance.now() - started)} ms)`,
+      );
+    }
+  }
+
+  private async produce(topic: DemoTopic, from: number, end: number): Promise<void> {
+    const producer = await this.options.source.connectedProducer();
+    for (let first = from; first < topic.count && !this.stopped; first += CHUNK) {
+      const messages: KafkajsMessage[] = [];
+      for (let i = first; i < Math.min(topic.count, first + CHUNK); i++) {
+        const record = topic.make(i, simulatedTime(i, topic.count, end));
+        messages.push({
+          key: record.key,
+          value: record.value,
+          timestamp: String(record.timestamp),
+          headers: record.headers,
+        });
+      }
+      await producer.send({ topic: topic.name, acks: 1, compression: topic.compression, messages });
+    }
+  }
+
+  /** A few orders a second and a reading per device every few seconds, stamped now. */
+  private produceLive(): void {
+    const { source, log } = this.options;
+    let order = DEMO_ORDER_COUNT;
+    let reading = DEMO_SENSOR_COUNT;
+    let tick = 0;
+    let busy = false;
+    this.options.log('demo data: producing live (--demo-live)');
+    this.liveTimer = setInterval(() => {
+      if (busy || this.stopped) return;
+      busy = true;
+      tick++;
+      const now = Date.now();
+      const orders = [0, 1, 2].map((j) => demoOrder(order++, now - 200 + j * 60));
+      const sends = [{ topic: DEMO_ORDERS_TOPIC, messages: orders.map(kafkajsMessage) }];
+      if (tick % 10 === 0) {
+        const readings = Array.from({ length: DEMO_SENSOR_DEVICES }, () =>
+          demoSensorReading(reading++, now),
+        );
+        sends.push({ topic: DEMO_SENSORS_TOPIC, messages: readings.map(kafkajsMessage) });
+      }
+      source
+        .connectedProducer()
+        .then((producer) => producer.sendBatch({ acks: 1, topicMessages: sends }))
+        .catch((error: unknown) => log(`demo data: live produce failed: ${String(error)}`))
+        .finally(() => (busy = false));
+    }, 500);
+    this.liveTimer.unref();
+  }
+}
+
+function kafkajsMessage(record: DemoRecord): KafkajsMessage {
+  return {
+    key: record.key,
+    value: record.value,
+    timestamp: String(record.timestamp),
+    headers: record.headers,
+  };
+}
