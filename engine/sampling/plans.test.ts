@@ -59,7 +59,7 @@ const rangesArbitrary = fc
     list.map(({ partition, start, length }) => ({ partition, start, end: start + length })),
   );
 
-describe('randomSample (without replacement)', () => {
+describe('randomSample (without replacement)', { timeout: 60_000 }, () => {
   it('never repeats an offset, stays in the ranges, sorts per partition, has size min(n, N)', () => {
     fc.assert(
       fc.property(rangesArbitrary, fc.nat(600), fc.integer(), (ranges, size, seed) => {
@@ -132,7 +132,7 @@ describe('randomSample (without replacement)', () => {
   });
 });
 
-describe('randomSampleWithReplacement', () => {
+describe('randomSampleWithReplacement', { timeout: 60_000 }, () => {
   it('draws exactly n offsets in range, repeats allowed, uniform over offsets', () => {
     const counts = new Array<number>(100).fill(0);
     let repeats = 0;
@@ -159,7 +159,7 @@ describe('randomSampleWithReplacement', () => {
   });
 });
 
-describe('systematicSample', () => {
+describe('systematicSample', { timeout: 60_000 }, () => {
   it('with a size, takes exactly n evenly spaced offsets, each with chance n/N', () => {
     const counts = new Array<number>(100).fill(0);
     const gaps = new Set<number>();
@@ -210,7 +210,7 @@ describe('systematicSample', () => {
   });
 });
 
-describe('stratifiedSample', () => {
+describe('stratifiedSample', { timeout: 60_000 }, () => {
   it('draws the allocated number from each stratum, inside its ranges', () => {
     const plan = stratifiedSample({
       strata: strataByPartition(RANGES),
@@ -290,7 +290,7 @@ describe('stratifiedSample', () => {
   });
 });
 
-describe('planSample', () => {
+describe('planSample', { timeout: 60_000 }, () => {
   it('dispatches on the strategy, stratifying by partition when no strata are given', () => {
     expect(planSample({ strategy: 'random', ranges: RANGES, size: 5, seed: 1 }).strategy).toBe(
       'random',

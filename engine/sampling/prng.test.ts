@@ -58,6 +58,9 @@ describe('Prng (xoshiro128**)', () => {
     const a = new Prng('job-7');
     const b = new Prng('job-7');
     for (let i = 0; i < 100; i++) expect(a.nextUint32()).toBe(b.nextUint32());
+    expect(a.state().every((word) => Number.isInteger(word) && word >= 0 && word < 2 ** 32)).toBe(
+      true,
+    );
     const resumed = Prng.fromState(a.state());
     for (let i = 0; i < 100; i++) expect(resumed.nextFloat()).toBe(a.nextFloat());
     expect(new Prng(1).nextUint32()).not.toBe(new Prng(2).nextUint32());

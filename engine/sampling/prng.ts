@@ -52,7 +52,7 @@ export class Prng {
 
   /** The current state; `Prng.fromState(p.state())` continues exactly where `p` is. */
   state(): PrngState {
-    return [this.s0, this.s1, this.s2, this.s3];
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
 
   /** The next 32 random bits as an unsigned integer in [0, 2^32). */

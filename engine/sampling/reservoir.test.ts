@@ -6,57 +6,61 @@ import { Reservoir, StratifiedReservoir, type ReservoirAlgorithm } from './reser
 const chiSquare = (observed: readonly number[], expected: number) =>
   observed.reduce((sum, o) => sum + (o - expected) ** 2 / expected, 0);
 
-describe.each<ReservoirAlgorithm>(['L', 'R'])('Reservoir, algorithm %s', (algorithm) => {
-  it('keeps everything until full, then exactly its capacity of distinct stream items', () => {
-    const reservoir = new Reservoir<number>(5, 1, algorithm);
-    for (let i = 0; i < 3; i++) reservoir.offer(i);
-    expect(reservoir.items()).toEqual([0, 1, 2]);
-    expect(reservoir.full).toBe(false);
-    for (let i = 3; i < 10_000; i++) reservoir.offer(i);
-    const items = reservoir.items();
-    expect(items).toHaveLength(5);
-    expect(new Set(items).size).toBe(5);
-    expect(items.every((x) => x >= 0 && x < 10_000)).toBe(true);
-    expect(reservoir.seen).toBe(10_000);
-  });
+describe.each<ReservoirAlgorithm>(['L', 'R'])(
+  'Reservoir, algorithm %s',
+  { timeout: 60_000 },
+  (algorithm) => {
+    it('keeps everything until full, then exactly its capacity of distinct stream items', () => {
+      const reservoir = new Reservoir<number>(5, 1, algorithm);
+      for (let i = 0; i < 3; i++) reservoir.offer(i);
+      expect(reservoir.items()).toEqual([0, 1, 2]);
+      expect(reservoir.full).toBe(false);
+      for (let i = 3; i < 10_000; i++) reservoir.offer(i);
+      const items = reservoir.items();
+      expect(items).toHaveLength(5);
+      expect(new Set(items).size).toBe(5);
+      expect(items.every((x) => x >= 0 && x < 10_000)).toBe(true);
+      expect(reservoir.seen).toBe(10_000);
+    });
 
-  it('is reproducible from its seed', () => {
-    const run = (seed: number) => {
-      const reservoir = new Reservoir<number>(10, seed, algorithm);
-      for (let i = 0; i < 5000; i++) reservoir.offer(i);
-      return reservoir.items();
-    };
-    expect(run(7)).toEqual(run(7));
-    expect(run(7)).not.toEqual(run(8));
-  });
+    it('is reproducible from its seed', () => {
+      const run = (seed: number) => {
+        const reservoir = new Reservoir<number>(10, seed, algorithm);
+        for (let i = 0; i < 5000; i++) reservoir.offer(i);
+        return reservoir.items();
+      };
+      expect(run(7)).toEqual(run(7));
+      expect(run(7)).not.toEqual(run(8));
+    });
 
-  it('keeps each item of the stream with probability k/t (chi-square over 50 items)', () => {
-    const counts = new Array<number>(50).fill(0);
-    const trials = 4000;
-    const prng = new Prng(`inclusion-${algorithm}`);
-    for (let trial = 0; trial < trials; trial++) {
-      const reservoir = new Reservoir<number>(5, prng, algorithm);
-      for (let i = 0; i < 50; i++) reservoir.offer(i);
-      for (const item of reservoir.items()) counts[item]!++;
-    }
-    expect(chiSquare(counts, (trials * 5) / 50)).toBeLessThan(chiSquareQuantile(0.999, 49));
-  });
+    it('keeps each item of the stream with probability k/t (chi-square over 50 items)', () => {
+      const counts = new Array<number>(50).fill(0);
+      const trials = 4000;
+      const prng = new Prng(`inclusion-${algorithm}`);
+      for (let trial = 0; trial < trials; trial++) {
+        const reservoir = new Reservoir<number>(5, prng, algorithm);
+        for (let i = 0; i < 50; i++) reservoir.offer(i);
+        for (const item of reservoir.items()) counts[item]!++;
+      }
+      expect(chiSquare(counts, (trials * 5) / 50)).toBeLessThan(chiSquareQuantile(0.999, 49));
+    });
 
-  it('makes every k-subset equally likely (all 15 pairs of 6 items)', () => {
-    const counts = new Map<string, number>();
-    const prng = new Prng(`pairs-${algorithm}`);
-    for (let trial = 0; trial < 3000; trial++) {
-      const reservoir = new Reservoir<number>(2, prng, algorithm);
-      for (let i = 0; i < 6; i++) reservoir.offer(i);
-      const key = reservoir.items().sort().join(',');
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    expect(counts.size).toBe(15);
-    expect(chiSquare([...counts.values()], 200)).toBeLessThan(chiSquareQuantile(0.999, 14));
-  });
-});
+    it('makes every k-subset equally likely (all 15 pairs of 6 items)', () => {
+      const counts = new Map<string, number>();
+      const prng = new Prng(`pairs-${algorithm}`);
+      for (let trial = 0; trial < 3000; trial++) {
+        const reservoir = new Reservoir<number>(2, prng, algorithm);
+        for (let i = 0; i < 6; i++) reservoir.offer(i);
+        const key = reservoir.items().sort().join(',');
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      expect(counts.size).toBe(15);
+      expect(chiSquare([...counts.values()], 200)).toBeLessThan(chiSquareQuantile(0.999, 14));
+    });
+  },
+);
 
-describe('Reservoir capacity 0 and validation', () => {
+describe('Reservoir capacity 0 and validation', { timeout: 60_000 }, () => {
   it('keeps nothing at capacity 0 and rejects a negative capacity', () => {
     const reservoir = new Reservoir<string>(0, 1);
     expect(reservoir.offer('a')).toBe(false);
@@ -66,7 +70,7 @@ describe('Reservoir capacity 0 and validation', () => {
   });
 });
 
-describe('StratifiedReservoir', () => {
+describe('StratifiedReservoir', { timeout: 60_000 }, () => {
   it('keeps a uniform sample of each stratum up to its target', () => {
     const counts = { a: new Array<number>(40).fill(0), b: new Array<number>(10).fill(0) };
     const trials = 2000;
