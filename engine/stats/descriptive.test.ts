@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as ss from 'simple-statistics';
 import {
   compensatedSum,
-  describe as describeValues,
+  describeNumeric,
   kurtosis,
   mean,
   median,
@@ -23,7 +23,7 @@ const relativelyClose = (actual: number | null, expected: number, tolerance = 1e
 
 describe('describe: hand-checked cases', { timeout: 60_000 }, () => {
   it('summarises 2, 4, 4, 4, 5, 5, 7, 9', () => {
-    const stats = describeValues([9, 4, 5, 2, 4, 7, 4, 5]);
+    const stats = describeNumeric([9, 4, 5, 2, 4, 7, 4, 5]);
     expect(stats).toMatchObject({
       count: 8,
       missing: 0,
@@ -53,23 +53,23 @@ describe('describe: hand-checked cases', { timeout: 60_000 }, () => {
   });
 
   it('counts missing values by reason instead of dropping them', () => {
-    const stats = describeValues([1, null, 'x', NaN, Infinity, undefined, 3, true, {}, '4']);
+    const stats = describeNumeric([1, null, 'x', NaN, Infinity, undefined, 3, true, {}, '4']);
     expect(stats.count).toBe(2);
     expect(stats.missing).toBe(8);
     expect(stats.missingByReason).toEqual({ absent: 2, nonNumeric: 4, nonFinite: 2 });
     expect(stats.mean).toBe(2);
-    const parsed = describeValues(['4', ' -1.5e1 ', '0x10', '12abc'], { parseStrings: true });
+    const parsed = describeNumeric(['4', ' -1.5e1 ', '0x10', '12abc'], { parseStrings: true });
     expect(parsed.count).toBe(2);
     expect(parsed.min).toBe(-15);
     expect(parsed.missingByReason.nonNumeric).toBe(2);
   });
 
   it('gives null, not NaN, for statistics the data cannot define', () => {
-    const empty = describeValues([]);
+    const empty = describeNumeric([]);
     expect(empty).toMatchObject({ count: 0, mean: null, median: null, min: null, variance: null });
-    const one = describeValues([3]);
+    const one = describeNumeric([3]);
     expect(one).toMatchObject({ mean: 3, median: 3, variance: null, std: null, skewness: null });
-    const constant = describeValues([2, 2, 2, 2, 2]);
+    const constant = describeNumeric([2, 2, 2, 2, 2]);
     expect(constant).toMatchObject({ variance: 0, skewness: null, kurtosis: null, iqr: 0 });
     expect(JSON.parse(JSON.stringify(constant))).toEqual(constant);
   });
@@ -100,7 +100,7 @@ describe('describe: simple-statistics as an oracle on random data', { timeout: 6
   it('agrees on mean, median, quantiles, min, max and mode', () => {
     fc.assert(
       fc.property(data, fc.double({ min: 0, max: 1, noNaN: true }), (values, p) => {
-        const stats = describeValues(values);
+        const stats = describeNumeric(values);
         relativelyClose(stats.mean, ss.mean(values));
         relativelyClose(stats.median, ss.median(values));
         relativelyClose(stats.q1, ss.quantile(values, 0.25));
@@ -130,7 +130,7 @@ describe('describe: simple-statistics as an oracle on random data', { timeout: 6
       fc.property(data, (values) => {
         // Near-constant data make both ratios ill-conditioned in any implementation.
         fc.pre(ss.sampleStandardDeviation(values) > 1e-6 * Math.max(1, Math.abs(ss.mean(values))));
-        const stats = describeValues(values);
+        const stats = describeNumeric(values);
         relativelyClose(stats.skewness, ss.sampleSkewness(values), 1e-7);
         relativelyClose(stats.kurtosis, ss.sampleKurtosis(values), 1e-7);
       }),

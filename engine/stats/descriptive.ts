@@ -45,7 +45,7 @@ export interface NumericStats {
 }
 
 /** Summarises values that may include missing ones. Sorts a copy once: O(n log n). */
-export function describe(
+export function describeNumeric(
   input: Iterable<unknown> | ArrayLike<unknown>,
   options: NumericOptions = {},
 ): NumericStats {
@@ -54,7 +54,7 @@ export function describe(
   return describeSorted(sorted, missing, missingByReason);
 }
 
-/** `describe` for values already known to be finite and sorted ascending. */
+/** `describeNumeric` for values already known to be finite and sorted ascending. */
 export function describeSorted(
   sorted: ArrayLike<number>,
   missing = 0,

@@ -116,7 +116,7 @@ export function binEdges(data: BinInputs, options: HistogramOptions = {}): BinSp
   };
 }
 
-/** A histogram of values (missing values ignored; count them with `describe`). */
+/** A histogram of values (missing values ignored; count them with `describeNumeric`). */
 export function histogram(values: ArrayLike<number>, options: HistogramOptions = {}): Histogram {
   const finite = Float64Array.from(values).filter(Number.isFinite).sort();
   return histogramSorted(finite, options);

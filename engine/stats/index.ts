@@ -20,7 +20,7 @@ export {
 } from './numeric';
 export {
   compensatedSum,
-  describe,
+  describeNumeric,
   describeSorted,
   kurtosis,
   mean,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../sampling/prng';
 import { randomSample } from '../sampling/plans';
-import { describe as describeValues } from './descriptive';
+import { describeNumeric } from './descriptive';
 import {
   marginOfErrorForMean,
   marginOfErrorForProportion,
@@ -60,7 +60,7 @@ describe('meanConfidenceInterval', { timeout: 60_000 }, () => {
     let covered = 0;
     for (let trial = 0; trial < 1000; trial++) {
       const values = Array.from({ length: 10 }, () => 10 + 3 * prng.nextGaussian());
-      const stats = describeValues(values);
+      const stats = describeNumeric(values);
       const interval = meanConfidenceInterval({ n: 10, mean: stats.mean, std: stats.std })!;
       if (interval.low <= 10 && 10 <= interval.high) covered++;
     }
@@ -83,7 +83,7 @@ describe('meanConfidenceInterval', { timeout: 60_000 }, () => {
         seed,
       });
       const sample = plan.partitions[0]!.offsets.map((offset) => values[offset]!);
-      const stats = describeValues(sample);
+      const stats = describeNumeric(sample);
       const interval = meanConfidenceInterval({
         n: stats.count,
         mean: stats.mean,
@@ -127,14 +127,16 @@ describe('proportionConfidenceInterval (Wilson)', { timeout: 60_000 }, () => {
     expect([census.low, census.high]).toEqual([0.3, 0.3]);
   });
 
-  it('covers the true proportion in about 95% of 1,000 samples of 60', () => {
+  it('covers the true proportion in about 95% of 1,000 samples of 80', () => {
+    // Wilson's exact coverage oscillates with n and p (93.4% at n = 60, p = 0.3); at n = 80,
+    // p = 0.25 it is 94.8%, computed from the binomial distribution.
     const prng = new Prng('coverage-proportion');
     let covered = 0;
     for (let trial = 0; trial < 1000; trial++) {
       let successes = 0;
-      for (let i = 0; i < 60; i++) if (prng.nextFloat() < 0.3) successes++;
-      const interval = proportionConfidenceInterval({ successes, n: 60 })!;
-      if (interval.low <= 0.3 && 0.3 <= interval.high) covered++;
+      for (let i = 0; i < 80; i++) if (prng.nextFloat() < 0.25) successes++;
+      const interval = proportionConfidenceInterval({ successes, n: 80 })!;
+      if (interval.low <= 0.25 && 0.25 <= interval.high) covered++;
     }
     expect(covered).toBeGreaterThanOrEqual(COVERAGE.low);
     expect(covered).toBeLessThanOrEqual(COVERAGE.high);

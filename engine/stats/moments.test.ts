@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { describe as describeValues } from './descriptive';
+import { describeNumeric } from './descriptive';
 import { MomentAccumulator } from './moments';
 
 const close = (actual: number | null, expected: number | null, tolerance = 1e-9) => {
@@ -30,7 +30,7 @@ describe('MomentAccumulator', () => {
     fc.assert(
       fc.property(values, (list) => {
         const streamed = accumulate(list).summary();
-        const batch = describeValues(list);
+        const batch = describeNumeric(list);
         expect(streamed.count).toBe(batch.count);
         expect(streamed.missingByReason).toEqual(batch.missingByReason);
         expect(streamed.min).toBe(batch.min);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../sampling/prng';
 import { stratifiedSample } from '../sampling/plans';
-import { describe as describeValues } from './descriptive';
+import { describeNumeric } from './descriptive';
 import { stratifiedMean, stratifiedProportion } from './stratified';
 
 describe('stratifiedMean', { timeout: 60_000 }, () => {
@@ -58,7 +58,7 @@ describe('stratifiedMean', { timeout: 60_000 }, () => {
       const plan = stratifiedSample({ strata, size: 90, allocation: 'equal', seed });
       const summaries = plan.strata!.map((stratum, h) => {
         const sample = stratum.partitions[0]!.offsets.map((offset) => values[h]![offset]!);
-        const stats = describeValues(sample);
+        const stats = describeNumeric(sample);
         return {
           id: stratum.id,
           populationSize: stratum.populationSize,
@@ -70,7 +70,7 @@ describe('stratifiedMean', { timeout: 60_000 }, () => {
       });
       const estimate = stratifiedMean(summaries);
       if (estimate.ci95!.low <= trueMean && trueMean <= estimate.ci95!.high) covered++;
-      const unweighted = describeValues(summaries.flatMap((s) => s.sample)).mean!;
+      const unweighted = describeNumeric(summaries.flatMap((s) => s.sample)).mean!;
       if (Math.abs(unweighted - trueMean) > Math.abs(estimate.estimate! - trueMean))
         unweightedFarther++;
     }

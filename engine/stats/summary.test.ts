@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../sampling/prng';
-import { describe as describeValues } from './descriptive';
+import { describeNumeric } from './descriptive';
 import { StreamingHistogram } from './histogram';
 import { NumericScan, summarizeSample } from './summary';
 
@@ -43,7 +43,7 @@ describe('NumericScan', { timeout: 60_000 }, () => {
     const parts = [new NumericScan({ seed: 1 }), new NumericScan({ seed: 2 })];
     values.forEach((value, i) => parts[i % 2]!.add(value));
     const result = parts[0]!.merge(parts[1]!).result();
-    const exact = describeValues(values);
+    const exact = describeNumeric(values);
 
     expect(result.stats.count).toBe(exact.count);
     expect(result.stats.missing).toBe(3);
