@@ -138,8 +138,19 @@ export default tseslint.config(
   layer(['launcher/**'], {
     patterns: [
       from(
-        ['**/broker/**', '**/engine/**', '**/renderer/**', '**/electron/**'],
+        ['**/broker/**', '**/renderer/**', '**/electron/**'],
         'The launcher only starts the built processes.',
+      ),
+      from(
+        ['**/engine/*', '!**/engine/api', '!**/engine/api/**'],
+        'The launcher only starts the built processes.',
+      ),
+      from(
+        ['**/engine/api', '**/engine/api/**'],
+        'Only type imports from engine/api in the launcher.',
+        {
+          allowTypeImports: true,
+        },
       ),
     ],
   }),

@@ -12,6 +12,11 @@ import { startEngine } from './engine';
 
 declare const LOGSCOPE_VERSION: string;
 
+/** Electron's `process.parentPort` in a utility process. */
+interface ParentPort {
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
 function fail(message: string): never {
   process.stderr.write(`engine: ${message}\n`);
   process.exit(2);
@@ -73,6 +78,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // Under Electron (a utility process) on Windows there are no signals: the app asks by message.
+  const parentPort = (process as { parentPort?: ParentPort }).parentPort;
+  parentPort?.on('message', (event) => {
+    if ((event.data as { type?: unknown } | null)?.type === 'logscope:shutdown') shutdown();
+  });
   // When the parent goes away without a signal (it was killed), stop too.
   process.on('disconnect', shutdown);
 }

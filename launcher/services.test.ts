@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServiceNotice } from '../../engine/api/desktop';
-import { forkNode } from '../../launcher/nodeProcess';
+import type { ServiceNotice } from '../engine/api/desktop';
+import { forkNode } from './nodeProcess';
 import { Services, parseBrokerReady, parseEngineReady } from './services';
 
 const dir = mkdtempSync(join(tmpdir(), 'logscope-services-'));

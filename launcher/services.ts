@@ -4,17 +4,14 @@
  * talks to the broker), then the broker, which closes its log cleanly. How a process is
  * started is given (`spawn`), so this runs and is tested without Electron.
  *
- * It follows `launcher/serve.ts` (same arguments, same ready lines); see the report on sharing it.
+ * `logscope serve` runs it with Node child processes, the desktop app with Electron utility
+ * processes: one orchestration, two ways to start a process.
  */
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import {
-  Supervisor,
-  type SupervisedProcess,
-  type SupervisorOptions,
-} from '../../launcher/supervisor';
-import type { ServiceNotice } from '../../engine/api/desktop';
+import { Supervisor, type SupervisedProcess, type SupervisorOptions } from './supervisor';
+import type { ServiceNotice } from '../engine/api/desktop';
 
 export type Spawn = (
   script: string,
@@ -30,7 +27,15 @@ export interface ServicesOptions {
   /** The engine's data directory (settings, clusters). */
   dataDir: string;
   token: string;
-  localBroker: { enabled: boolean; port: number; dataDir: string | null };
+  localBroker: {
+    enabled: boolean;
+    port: number;
+    dataDir: string | null;
+    /** Broker settings in server.properties terms (`KEY=VALUE`), passed as `--config`. */
+    config?: string[];
+  };
+  /** The engine's listen address; loopback unless the user allowed remote access. */
+  engine?: { host: string; port: number; allowRemote: boolean };
   spawn: Spawn;
   /** Overrides of the supervisors' timings (tests make them short). */
   supervision?: Partial<SupervisorOptions<unknown>>;
@@ -116,6 +121,7 @@ export class Services extends EventEmitter<ServicesEvents> {
               String(port),
               '--admin-port',
               String(adminPort),
+              ...(options.localBroker.config ?? []).flatMap((setting) => ['--config', setting]),
             ],
             {},
           ),
@@ -126,7 +132,8 @@ export class Services extends EventEmitter<ServicesEvents> {
       adminPort = Number(new URL(broker.adminUrl).port);
     }
 
-    let enginePort = 0;
+    const engineListen = options.engine ?? { host: '127.0.0.1', port: 0, allowRemote: false };
+    let enginePort = engineListen.port;
     const engineBroker = broker;
     const engine = this.supervise<number>('engine', {
       spawn: () =>
@@ -136,9 +143,10 @@ export class Services extends EventEmitter<ServicesEvents> {
             '--data-dir',
             options.dataDir,
             '--host',
-            '127.0.0.1',
+            engineListen.host,
             '--port',
             String(enginePort),
+            ...(engineListen.allowRemote ? ['--allow-remote'] : []),
             '--static-dir',
             options.staticDir,
             ...(engineBroker
@@ -156,7 +164,13 @@ export class Services extends EventEmitter<ServicesEvents> {
       parseReady: parseEngineReady,
     });
     enginePort = await engine.start();
-    return { engineOrigin: `http://127.0.0.1:${enginePort}`, broker };
+    const host =
+      engineListen.host === '::1'
+        ? '[::1]'
+        : engineListen.host === 'localhost'
+          ? '127.0.0.1'
+          : engineListen.host;
+    return { engineOrigin: `http://${host}:${enginePort}`, broker };
   }
 
   /** Stops the engine, then the broker. Safe to call more than once. */

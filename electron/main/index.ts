@@ -24,7 +24,7 @@ import { desktopHandlers } from './desktopHandlers';
 import { menuTemplate } from './menu';
 import { RotatingLog } from './rotatingLog';
 import { SecretStore } from './secretStore';
-import { Services } from './services';
+import { Services } from '../../launcher/services';
 import { readSettings, writeJson } from './settingsStore';
 import { adaptUtilityProcess } from './utilityProcessAdapter';
 import { createMainWindow, hardenAllWebContents, hardenSession } from './window';
