@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { crc32c } from './crc32c';
+import { crc32c, crc32cJs } from './crc32c';
 
 /** The byte-at-a-time definition, as an independent oracle for the sliced version. */
 function crc32cReference(bytes: Uint8Array): number {
@@ -24,5 +24,29 @@ describe('crc32c', () => {
         expect(crc32c(bytes, start)).toBe(crc32cReference(bytes.subarray(start)));
       }),
     );
+  });
+
+  it('takes the WebAssembly path for long inputs, across its 64 KiB windows, with the same result', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 500, max: 200_000 }),
+        fc.nat(9),
+        fc.nat(9),
+        fc.integer(),
+        (length, head, tail, seed) => {
+          const bytes = Buffer.alloc(length);
+          for (let i = 0, x = seed | 1; i < length; i++) {
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            bytes[i] = x & 0xff;
+          }
+          expect(crc32c(bytes, head, length - tail)).toBe(crc32cJs(bytes, head, length - tail));
+        },
+      ),
+      { numRuns: 40 },
+    );
+    const big = Buffer.alloc(300_000, 0xa5);
+    expect(crc32c(big)).toBe(crc32cReference(big));
   });
 });
