@@ -7,7 +7,6 @@ import { computed, ref, shallowRef } from 'vue';
 import { api } from '../api/client';
 import { errorMessage } from '../api/http';
 import { engineStream } from '../api/stream';
-import type { StreamName } from '../../../engine/api';
 import type { MessageOut, MessagesQueryIn, TailEventOut } from '../api/types';
 import {
   appendLater,
@@ -51,6 +50,8 @@ export const useMessagesStore = defineStore('messages', () => {
   const loadingLater = ref(false);
   const error = ref<string | null>(null);
   const scanned = ref(0);
+  /** The last page read forward stopped at the engine's scan budget: more may match further on. */
+  const incomplete = ref(false);
   /** Bumped when messages are added or dropped at the start, with how many rows moved. */
   const startShift = ref({ serial: 0, rows: 0 });
   let generation = 0;
@@ -85,6 +86,7 @@ export const useMessagesStore = defineStore('messages', () => {
       const page = await api.listMessages(next.cluster, next.topic, query);
       if (mine !== generation) return;
       scanned.value = page.scanned;
+      incomplete.value = page.incomplete === true && page.next !== null;
       window.value = { pages: [toWindowPage(page, direction)] };
     } catch (e) {
       if (mine === generation) error.value = errorMessage(e);
@@ -109,6 +111,7 @@ export const useMessagesStore = defineStore('messages', () => {
       cursor,
     });
     scanned.value += page.scanned;
+    if (direction === 'forward') incomplete.value = page.incomplete === true && page.next !== null;
     return toWindowPage(page, direction);
   }
 
@@ -185,8 +188,7 @@ export const useMessagesStore = defineStore('messages', () => {
     const params: Record<string, unknown> = { cluster: t.cluster, topic: t.topic };
     if (t.partition !== null) params.partition = t.partition;
     if (t.filter) params.filter = t.filter;
-    // 'tail' joins StreamName with the engine's tail stream (issue 6).
-    unsubscribe = engineStream.subscribe('tail' as StreamName, params, onTail);
+    unsubscribe = engineStream.subscribe('tail', params, onTail);
   }
 
   function stopTail(): void {
@@ -213,6 +215,7 @@ export const useMessagesStore = defineStore('messages', () => {
     loadingLater,
     error,
     scanned,
+    incomplete,
     startShift,
     hasEarlier,
     hasLater,
