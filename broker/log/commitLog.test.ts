@@ -643,3 +643,90 @@ describe('read-only', () => {
     }
   });
 });
+
+describe('reads against a model', () => {
+  it('any mix of appends and fetches returns exactly the batches a model log holds', async () => {
+    const fc = (await import('fast-check')).default;
+    const operation = fc.oneof(
+      fc.record({ kind: fc.constant('append' as const), records: fc.integer({ min: 1, max: 30 }) }),
+      fc.record({
+        kind: fc.constant('read' as const),
+        at: fc.double({ min: 0, max: 1, noNaN: true }),
+        maxBytes: fc.integer({ min: 1, max: 6000 }),
+        follow: fc.boolean(),
+      }),
+    );
+    let seed = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 40 }), async (operations) => {
+        const log = await CommitLog.open(join(dir, `run-${++seed}`), {
+          retentionCheckIntervalMs: 0,
+        });
+        try {
+          await log.createTopic('t');
+          const model: Buffer[] = []; // stored batches, in order
+          let end = 0;
+          let next = 0; // where a following consumer reads next
+          for (const op of operations) {
+            if (op.kind === 'append') {
+              const batch = await batchOf(op.records, ++seed);
+              const { baseOffset } = await log.append('t', 0, batch);
+              const stored = Buffer.from(batch);
+              stored.writeBigInt64BE(BigInt(baseOffset), 0);
+              model.push(stored);
+              end += op.records;
+              continue;
+            }
+            const offset = op.follow ? next : Math.floor(op.at * end);
+            const { batches, highWatermark } = await log.read('t', 0, offset, op.maxBytes);
+            expect(highWatermark).toBe(end);
+            const firstIndex = model.findIndex(
+              (batch) => Number(batch.readBigInt64BE(0)) + batch.readInt32BE(23) >= offset,
+            );
+            const expected: Buffer[] = [];
+            let bytes = 0;
+            for (const batch of firstIndex === -1 ? [] : model.slice(firstIndex)) {
+              if (expected.length > 0 && bytes + batch.length > op.maxBytes) break;
+              expected.push(batch);
+              bytes += batch.length;
+            }
+            // A read may return fewer batches (never others, never out of order).
+            expect(batches.length).toBeGreaterThanOrEqual(Math.min(1, expected.length));
+            batches.forEach((batch, i) => expect(batch.equals(expected[i]!)).toBe(true));
+            const last = batches.at(-1);
+            if (op.follow && last) next = Number(last.readBigInt64BE(0)) + last.readInt32BE(23) + 1;
+          }
+        } finally {
+          await log.close();
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a consumer reading on from each fetch gets every batch once, appends in between included', async () => {
+    const log = await open();
+    await log.createTopic('t');
+    const sent: number[] = [];
+    for (let i = 0; i < 10; i++)
+      sent.push((await log.append('t', 0, await batchOf(3, i))).baseOffset);
+    const size = (await log.read('t', 0, 0, 1)).batches[0]!.length;
+    const received: number[] = [];
+    let offset = 0;
+    for (
+      let round = 0;
+      round < 100 && offset < log.partitionSummary('t', 0).logEndOffset;
+      round++
+    ) {
+      const { batches } = await log.read('t', 0, offset, Math.floor(size * 2.5));
+      expect(batches.length).toBeGreaterThan(0);
+      for (const batch of batches) received.push(Number(batch.readBigInt64BE(0)));
+      offset = received.at(-1)! + 3;
+      if (round === 1) {
+        for (let i = 10; i < 15; i++)
+          sent.push((await log.append('t', 0, await batchOf(3, i))).baseOffset);
+      }
+    }
+    expect(received).toEqual(sent);
+  });
+});

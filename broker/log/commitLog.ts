@@ -12,7 +12,7 @@
  * and code.
  */
 import { EventEmitter } from 'node:events';
-import { Offsets } from '../protocol/records/recordBatchHeader';
+import { setPartitionLeaderEpoch } from '../protocol/records/recordBatchHeader';
 import { validateBatch } from './batchValidation';
 import { ConsumerGroupStore } from './consumerGroupStore';
 import type { Database } from './database';
@@ -399,9 +399,7 @@ export class CommitLog {
     const state = this.topic(topic);
     const log = logOf(state, partition);
     const checked = validateBatch(batch, state.config.maxMessageBytes);
-    if (partitionLeaderEpoch !== undefined) {
-      batch.writeInt32BE(partitionLeaderEpoch, Offsets.partitionLeaderEpoch); // outside the CRC
-    }
+    if (partitionLeaderEpoch !== undefined) setPartitionLeaderEpoch(batch, partitionLeaderEpoch);
     return log.append(checked, durable);
   }
 
@@ -501,6 +499,7 @@ export class CommitLog {
     );
     await this.idle();
     await this.groupCommit.idle();
+    for (const topic of this.topics.values()) for (const log of topic.logs) log.closeCursors();
     if (!this.readOnly) {
       // An empty range: compacts nothing, but LevelDB flushes its memtable first.
       await this.db.compactRange(FLUSH_RANGE.gte, FLUSH_RANGE.lt).catch(() => {});

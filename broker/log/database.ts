@@ -12,10 +12,18 @@ export type Database = ClassicLevel<Buffer, Buffer>;
 /**
  * Options every database of a data directory is opened with. Benchmarks open their raw
  * classic-level floor with the same ones, so that the comparison is like for like.
+ *
+ * The write buffer is 32 MiB instead of LevelDB's 4 MiB. Every append also rewrites its
+ * partition's `P` and `S` keys, so each table LevelDB flushes overlaps the one before and has
+ * to be merged, where a stream of `B` keys alone would be moved down untouched; flushing 8×
+ * less often makes that merging rare (measured: with 4 MiB an append stream costs twice the
+ * bare batch writes, with 16 MiB and up about the same). The price is memory (up to twice
+ * the buffer) and a longer log replay after a crash; a clean close flushes it.
  */
 export const DATABASE_OPTIONS = {
   keyEncoding: 'buffer',
   valueEncoding: 'buffer',
+  writeBufferSize: 32 * 1024 * 1024,
 } as const;
 
 export const repairCommand = (dir: string): string =>

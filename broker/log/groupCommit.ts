@@ -27,6 +27,7 @@ export class GroupCommit {
   private waiters: Waiter[] = [];
   private syncing = false;
   private idleWaiters: (() => void)[] = [];
+  private serial: Promise<void> = Promise.resolve();
   readonly stats: GroupCommitStats = { durableWrites: 0, syncs: 0 };
 
   /** With `enabled` false every durable write gets its own sync (for the benchmark's floor). */
@@ -39,8 +40,12 @@ export class GroupCommit {
     if (!durable) return this.db.batch(operations);
     this.stats.durableWrites++;
     if (!this.enabled) {
+      // One sync per durable write, strictly one after the other (LevelDB would otherwise
+      // group concurrent synced writes itself).
       this.stats.syncs++;
-      return this.db.batch(operations, { sync: true });
+      const write = this.serial.then(() => this.db.batch(operations, { sync: true }));
+      this.serial = write.catch(() => {});
+      return write;
     }
     return new Promise<void>((resolve, reject) => {
       for (const operation of operations) this.pending.push(operation);
@@ -51,7 +56,7 @@ export class GroupCommit {
 
   /** Resolves when no synced write is pending or in flight. */
   idle(): Promise<void> {
-    if (!this.syncing) return Promise.resolve();
+    if (!this.syncing) return this.serial;
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
