@@ -6,6 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommitLog } from '../log/commitLog';
 import { encodeRecordBatch } from '../protocol/records';
 import { AdminServer } from './adminServer';
+
+interface PartitionJson {
+  highWatermark: number;
+}
+interface SegmentJson {
+  active: boolean;
+}
 import { BrokerMetrics } from './brokerMetrics';
 
 let log: CommitLog;
@@ -37,7 +44,9 @@ afterAll(async () => {
 
 describe('broker admin API', () => {
   it('lists topics with message counts and sizes', async () => {
-    const body = await (await fetch(`${base}/v1/topics`)).json();
+    const body = (await (await fetch(`${base}/v1/topics`)).json()) as {
+      topics: { bytes: number }[];
+    };
     expect(body.topics).toEqual([
       {
         name: 'orders',
@@ -47,20 +56,25 @@ describe('broker admin API', () => {
         bytes: expect.any(Number),
       },
     ]);
-    expect(body.topics[0].bytes).toBeGreaterThan(50 * 40);
+    expect(body.topics[0]!.bytes).toBeGreaterThan(50 * 40);
   });
 
   it('describes a topic per partition, and its segments — rolled at segment.bytes', async () => {
-    const topic = await (await fetch(`${base}/v1/topics/orders`)).json();
+    const topic = (await (await fetch(`${base}/v1/topics/orders`)).json()) as {
+      configs: Record<string, string>;
+      partitions: PartitionJson[];
+    };
     expect(topic.configs).toEqual({ 'segment.bytes': '1024' });
-    expect(topic.partitions.map((p: { highWatermark: number }) => p.highWatermark)).toEqual([
-      50, 0,
-    ]);
+    expect(topic.partitions.map((p) => p.highWatermark)).toEqual([50, 0]);
 
-    const segments = await (await fetch(`${base}/v1/topics/orders/partitions/0/segments`)).json();
+    const segments = (await (
+      await fetch(`${base}/v1/topics/orders/partitions/0/segments`)
+    ).json()) as {
+      segments: SegmentJson[];
+    };
     expect(segments.segments.length).toBeGreaterThan(1);
-    expect(segments.segments.filter((s: { active: boolean }) => s.active)).toHaveLength(1);
-    expect(segments.segments.at(-1).active).toBe(true);
+    expect(segments.segments.filter((s) => s.active)).toHaveLength(1);
+    expect(segments.segments.at(-1)?.active).toBe(true);
   });
 
   it('answers 404 for an unknown topic or partition, and refuses a foreign Host', async () => {

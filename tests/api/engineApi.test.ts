@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { ApiErrorBody, Job } from '../../engine/api';
 import {
   builtFile,
   startNodeProcess,
@@ -71,7 +72,7 @@ describe('engine API security', () => {
       headers: { ...auth, origin: 'http://evil.example' },
     });
     expect(response.status).toBe(403);
-    expect((await response.json()).error.code).toBe('FORBIDDEN');
+    expect(((await response.json()) as ApiErrorBody).error.code).toBe('FORBIDDEN');
   });
 
   it('answers 403 to a foreign Host (DNS rebinding) even with the token', async () => {
@@ -96,7 +97,10 @@ describe('engine API security', () => {
       body: '{"kind": "kafka",',
     });
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error).toMatchObject({ code: 'BAD_REQUEST', field: 'body' });
+    expect(((await malformed.json()) as ApiErrorBody).error).toMatchObject({
+      code: 'BAD_REQUEST',
+      field: 'body',
+    });
 
     const invalid = await fetch(`${base}/clusters`, {
       method: 'POST',
@@ -104,7 +108,7 @@ describe('engine API security', () => {
       body: JSON.stringify({ kind: 'kafka', name: 'x', bootstrapServers: ['no-port'] }),
     });
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).error).toMatchObject({
+    expect(((await invalid.json()) as ApiErrorBody).error).toMatchObject({
       code: 'VALIDATION_FAILED',
       field: 'body.bootstrapServers.0',
     });
@@ -113,7 +117,7 @@ describe('engine API security', () => {
   it('answers 404 to an unknown route and 405 to a wrong method', async () => {
     const unknown = await fetch(`${base}/no/such/route`, { headers: auth });
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error.code).toBe('NOT_FOUND');
+    expect(((await unknown.json()) as ApiErrorBody).error.code).toBe('NOT_FOUND');
     const wrongMethod = await fetch(`${base}/status`, { method: 'DELETE', headers: auth });
     expect(wrongMethod.status).toBe(405);
   });
@@ -121,7 +125,10 @@ describe('engine API security', () => {
   it('serves an OpenAPI document naming every route', async () => {
     const response = await fetch(`${base}/openapi.json`, { headers: auth });
     expect(response.status).toBe(200);
-    const document = await response.json();
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
@@ -130,7 +137,7 @@ describe('engine API security', () => {
         '/api/v1/jobs/{job}',
       ]),
     );
-    expect(document.paths['/api/v1/clusters'].post.requestBody).toBeDefined();
+    expect(document.paths['/api/v1/clusters']?.post?.requestBody).toBeDefined();
   });
 
   it('refuses a WebSocket without the token, and streams to one with it', async () => {
@@ -199,13 +206,15 @@ describe('engine jobs', () => {
       body: JSON.stringify({ total: 50_000, step: 100 }),
     });
     expect(started.status).toBe(202);
-    const job = await started.json();
+    const job = (await started.json()) as Job;
     const done = await finished;
     expect(done).toMatchObject({ state: 'succeeded', result: { counted: 50_000 } });
     expect(events.length).toBeGreaterThan(1);
     const dones = events.map((e) => e.progress.done);
     expect(dones).toEqual([...dones].sort((a, b) => a - b));
-    const fetched = await (await fetch(`${base}/jobs/${job.id}`, { headers: auth })).json();
+    const fetched = (await (
+      await fetch(`${base}/jobs/${job.id}`, { headers: auth })
+    ).json()) as Job;
     expect(fetched.state).toBe('succeeded');
     socket.close();
   });
@@ -216,15 +225,16 @@ describe('engine jobs', () => {
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ total: 1_000_000_000, step: 1 }),
     });
-    const job = await started.json();
+    const job = (await started.json()) as Job;
     const cancelled = await fetch(`${base}/jobs/${job.id}/cancel`, {
       method: 'POST',
       headers: auth,
     });
     expect(cancelled.status).toBe(200);
-    let state = (await cancelled.json()).state;
+    let state = ((await cancelled.json()) as Job).state;
     while (state === 'running') {
-      state = (await (await fetch(`${base}/jobs/${job.id}`, { headers: auth })).json()).state;
+      state = ((await (await fetch(`${base}/jobs/${job.id}`, { headers: auth })).json()) as Job)
+        .state;
     }
     expect(state).toBe('cancelled');
   });
