@@ -80,5 +80,6 @@ describe('NumericScan', { timeout: 60_000 }, () => {
     const second = scan.result({ exactHistogram });
     expect(second.histogram.counts.reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(second.histogram.approximate).toBeUndefined();
+    expect(second.histogram.rule).toBe(first.histogram.rule);
   });
 });

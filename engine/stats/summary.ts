@@ -127,14 +127,28 @@ export class NumericScan {
       modeCount: 0,
     };
     const rankError = this.sketch.rankErrorBound(0.01);
+    const spec = binEdges(
+      { count: summary.count, min: summary.min, max: summary.max, iqr },
+      options.histogram,
+    );
     let histogram: Histogram;
     if (options.exactHistogram) {
-      histogram = options.exactHistogram.result();
+      // Edges from this sketch's own rule keep its label; other edges are the caller's.
+      const exact = options.exactHistogram;
+      const sameEdges =
+        exact.edges.length === spec.edges.length &&
+        exact.edges.every((edge, i) => edge === spec.edges[i]);
+      if (sameEdges) {
+        histogram = exact.result({
+          rule: spec.rule,
+          binWidth: spec.binWidth,
+          capped: spec.capped,
+          ...(spec.fallback === undefined ? {} : { fallback: spec.fallback }),
+        });
+      } else {
+        histogram = exact.result();
+      }
     } else {
-      const spec = binEdges(
-        { count: summary.count, min: summary.min, max: summary.max, iqr },
-        options.histogram,
-      );
       histogram = {
         ...spec,
         counts: this.sketch.histogram(spec.edges).map(Math.round),
