@@ -8,13 +8,35 @@
  * - A buffer of concatenated entries (segment file, fetch response): `iterateLogEntries`,
  *   which stops cleanly at a truncated tail and reports it.
  * - Compression: `compress` / `decompress` by codec id. **zstd needs `await initCompression()`
- *   once before use**; everything else is synchronous and ready on import.
+ *   once before use** (its WebAssembly module loads asynchronously); everything else is
+ *   synchronous and ready on import. A zstd call before that throws `CompressionError` of kind
+ *   `NOT_INITIALIZED` — a programming error, never reported as corrupt data.
  *
  * Types: int64 fields (offsets, timestamps, producer ids) are `bigint`; int32 fields are
- * `number`. Decoded keys and values of uncompressed batches are views into the input buffer.
+ * `number`. Decoded keys and values of uncompressed batches are views into the input buffer
+ * (no copy): keep it alive and unmodified while you use them.
  *
- * Errors: bad bytes raise `CorruptRecordBatchError` (`kind`, `position`; Kafka error
- * `CORRUPT_MESSAGE`); codec failures outside a batch raise `CompressionError`.
+ * Errors: bad bytes raise `CorruptRecordBatchError` with a `kind` (TRUNCATED, CRC_MISMATCH,
+ * RECORD_COUNT_MISMATCH, …), the byte `position` where it was found, and
+ * `kafkaError: 'CORRUPT_MESSAGE'`; codec failures outside a batch raise `CompressionError`.
+ *
+ * Typical uses:
+ *
+ *   // A broker accepting a produced batch (cost for an uncompressed batch: a CRC pass and an
+ *   // allocation-free walk of the records; 'all' would also decompress compressed ones):
+ *   validateRecordBatch(bytes, { asProduced: true, records: 'uncompressed' });
+ *   setBaseOffset(bytes, logEndOffset);
+ *
+ *   // Reading a segment or a fetch response:
+ *   for (const entry of iterateLogEntries(bytes)) {
+ *     if (entry.kind === 'batch') use(decodeRecordBatch(entry.bytes, { verifyCrc: false }));
+ *     else if (entry.kind === 'legacy') use(decodeLegacyMessageSet(entry.bytes));
+ *     else report(entry); // 'corrupt' (with .error) or 'truncated' (always last)
+ *   }
+ *
+ *   // A producer:
+ *   await initCompression();
+ *   const batch = encodeRecordBatch({ records: [{ key: 'k', value: 'v' }], compression: CompressionType.Zstd });
  */
 export {
   CompressionType,

@@ -7,7 +7,8 @@
  *
  * The walk never throws on bad data. It yields what it finds, in order:
  * - `batch` / `legacy`: a well-framed entry (CRC checked unless `verifyCrc: false`), with a
- *   zero-copy `bytes` view to pass to `decodeRecordBatch` / `decodeLegacyMessageSet`;
+ *   zero-copy `bytes` view to pass to `decodeRecordBatch` / `decodeLegacyMessageSet` (with
+ *   `verifyCrc: false`: the walk has checked it);
  * - `corrupt`: a CRC mismatch (the walk goes on: the length was plausible), or a length or
  *   magic that makes the next entry unfindable (the walk ends);
  * - `truncated`: the buffer ends inside an entry — a partial write at a segment's tail, or a

@@ -46,15 +46,14 @@ function readPreamble(
   start: number,
   end: number,
 ): { length: number; next: number } {
+  // Small integers throughout: a double here would spread into the decoder's hot loop.
   let length = 0;
   for (let i = 0, p = start; i < 5; i++, p++) {
     if (p >= end) throw corrupt(`length preamble runs past the end at byte ${start}`);
     const byte = src[p]!;
-    length += (byte & 0x7f) * 2 ** (7 * i);
-    if ((byte & 0x80) === 0) {
-      if (length > 0xffffffff) break;
-      return { length, next: p + 1 };
-    }
+    if (i === 4 && byte > 0x0f) break;
+    length |= (byte & 0x7f) << (7 * i);
+    if ((byte & 0x80) === 0) return { length: length >>> 0, next: p + 1 };
   }
   throw corrupt(`invalid length preamble at byte ${start}`);
 }
@@ -83,15 +82,17 @@ function decodeRaw(
       if (literalLength >= 60) {
         const bytes = literalLength - 59;
         if (s + bytes > end) throw corrupt(`literal length runs past the end at byte ${s - 1}`);
-        literalLength = 0;
-        for (let i = 0; i < bytes; i++) literalLength += src[s + i]! * 2 ** (8 * i);
+        literalLength = src[s]!;
+        if (bytes > 1) literalLength |= src[s + 1]! << 8;
+        if (bytes > 2) literalLength |= src[s + 2]! << 16;
+        if (bytes > 3) literalLength = (literalLength | (src[s + 3]! << 24)) >>> 0;
         s += bytes;
       }
       literalLength += 1;
       if (s + literalLength > end) throw corrupt(`literal runs past the end at byte ${s}`);
       if (out + literalLength > outEnd)
         throw corrupt(`output passes its declared length at byte ${s}`);
-      if (literalLength < 16) {
+      if (literalLength <= 64) {
         for (let i = 0; i < literalLength; i++) dst[out + i] = src[s + i]!;
       } else {
         dst.set(src.subarray(s, s + literalLength), out);
