@@ -6,6 +6,8 @@ import { decodeLegacyMessageSet } from './legacyMessageSet';
 import { CompressionType, TimestampType } from './recordBatchHeader';
 import { xxhash32 } from './xxhash32';
 import * as captured from './fixtures/kafkajsCaptured';
+import * as kcat from './fixtures/kcatCaptured';
+import { decompress } from './compression';
 
 beforeAll(async () => {
   await initCompression();
@@ -224,5 +226,49 @@ describe('message sets a real client encoded (kafkajs 2.2.4)', () => {
     expect(contents(records)).toEqual(expected.map(([k, val]) => [k, val]));
     // kafkajs numbers inner messages 0, 1, 2: relative for magic 1, taken as-is for magic 0.
     expect(records.map((r) => r.offset)).toEqual(magic === 1 ? [100n, 101n, 102n] : [0n, 1n, 2n]);
+  });
+});
+
+describe('message sets librdkafka encoded (kcat 1.7.1, librdkafka 2.0.2)', () => {
+  const expected = [
+    ['user-1', '{"event":"login","ok":true}'],
+    [null, 'no key here'],
+    ['bin', '\x01\x02 binary-ish'],
+    ['empty', ''],
+    ['big', 'lorem ipsum dolor sit amet '.repeat(40)],
+  ];
+  const contents = (records: ReturnType<typeof decodeLegacyMessageSet>) =>
+    records.map((r) => [r.key?.toString() ?? null, r.value?.toString() ?? null]);
+
+  it.each([
+    ['magic 1, uncompressed', kcat.legacyV1, 1, CompressionType.None],
+    ['magic 1, gzip', kcat.legacyV1Gzip, 1, CompressionType.Gzip],
+    ['magic 1, snappy', kcat.legacyV1Snappy, 1, CompressionType.Snappy],
+    ['magic 1, lz4', kcat.legacyV1Lz4, 1, CompressionType.Lz4],
+    ['magic 0, uncompressed', kcat.legacyV0, 0, CompressionType.None],
+    ['magic 0, gzip', kcat.legacyV0Gzip, 0, CompressionType.Gzip],
+    ['magic 0, snappy', kcat.legacyV0Snappy, 0, CompressionType.Snappy],
+    ['magic 0, lz4 (wrong frame checksum)', kcat.legacyV0Lz4, 0, CompressionType.Lz4],
+  ])('decodes the %s set once a broker gave it offsets', (_, base64, magic, codec) => {
+    const bytes = fromBase64(base64);
+    if (codec !== CompressionType.None) bytes.writeBigInt64BE(104n, 0); // the wrapper's offset
+    const records = decodeLegacyMessageSet(bytes);
+    expect(contents(records)).toEqual(expected);
+    expect(records.every((r) => r.magic === magic && r.compression === codec)).toBe(true);
+    // librdkafka numbers messages 0–4: inside a magic 1 wrapper they are relative to it.
+    const offsets =
+      codec !== CompressionType.None && magic === 1
+        ? [100n, 101n, 102n, 103n, 104n]
+        : [0n, 1n, 2n, 3n, 4n];
+    expect(records.map((r) => r.offset)).toEqual(offsets);
+    if (magic === 1) expect(records.every((r) => r.timestamp > 1_600_000_000_000n)).toBe(true);
+    else expect(records.every((r) => r.timestamp === -1n && r.timestampType === null)).toBe(true);
+  });
+
+  it('the magic 0 LZ4 frame really carries the old wrong checksum', () => {
+    const bytes = fromBase64(kcat.legacyV0Lz4);
+    const valueLength = bytes.readInt32BE(22); // offset 8, size 4, crc 4, magic, attributes, key -1 (4)
+    const frame = bytes.subarray(26, 26 + valueLength);
+    expect(() => decompress(CompressionType.Lz4, frame)).toThrow(/descriptor checksum/);
   });
 });

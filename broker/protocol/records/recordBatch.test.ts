@@ -16,6 +16,7 @@ import {
   TimestampType,
 } from './recordBatchHeader';
 import * as captured from './fixtures/kafkajsCaptured';
+import * as kcat from './fixtures/kcatCaptured';
 
 const fromBase64 = (text: string) => Buffer.from(text, 'base64');
 const BASE_TS = captured.BASE_TS;
@@ -160,6 +161,49 @@ describe('batches a real client encoded (kafkajs 2.2.4)', () => {
     expect(record.value!.buffer).toBe(bytes.buffer);
     expect(record.key!.buffer).toBe(bytes.buffer);
     expect(record.headers[0]!.value!.buffer).toBe(bytes.buffer);
+  });
+});
+
+/** What kcat was given in fixtures/kcatCaptured.ts (key|value lines). */
+const KCAT_MESSAGES: [string | null, string][] = [
+  ['user-1', '{"event":"login","ok":true}'],
+  [null, 'no key here'],
+  ['bin', '\x01\x02 binary-ish'],
+  ['empty', ''],
+  ['big', 'lorem ipsum dolor sit amet '.repeat(40)],
+];
+
+describe('batches librdkafka encoded (kcat 1.7.1, librdkafka 2.0.2)', () => {
+  it.each([
+    ['uncompressed', kcat.none, CompressionType.None],
+    ['gzip', kcat.gzip, CompressionType.Gzip],
+    ['raw snappy', kcat.snappy, CompressionType.Snappy],
+    ['lz4', kcat.lz4, CompressionType.Lz4],
+    ['zstd', kcat.zstd, CompressionType.Zstd],
+  ])('decodes the %s batch', (_, base64, compression) => {
+    const bytes = fromBase64(base64);
+    validateRecordBatch(bytes, { asProduced: true });
+    const batch = decodeRecordBatch(bytes);
+    expect(batch).toMatchObject({
+      compression,
+      producerId: -1n,
+      producerEpoch: -1,
+      baseSequence: -1,
+      recordsCount: 5,
+      lastOffsetDelta: 4,
+      sizeInBytes: bytes.length,
+    });
+    expect(batch.records.map((r) => [r.key?.toString() ?? null, r.value?.toString()])).toEqual(
+      KCAT_MESSAGES,
+    );
+    for (const record of batch.records) {
+      expect(record.headers.map((h) => [h.key, h.value?.toString()])).toEqual([
+        ['trace', 'abc123'],
+        ['ünïcode', 'välue'],
+      ]);
+      expect(record.timestamp).toBe(batch.baseTimestamp + record.timestampDelta);
+      expect(record.timestamp <= batch.maxTimestamp).toBe(true);
+    }
   });
 });
 
