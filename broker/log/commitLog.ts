@@ -109,9 +109,12 @@ export interface LogEvents {
 export interface OpenReport {
   topics: number;
   partitions: number;
-  /** Partitions whose tail batch was missing or damaged and was cut off. */
+  /** Partitions whose tail batch was missing or damaged and was cut off (see `ready`). */
   recovered: TailRecovery[];
+  /** Until `open()` resolved: the state read from keys. */
   openMs: number;
+  /** Until every tail batch was checked (`ready`). */
+  verifiedMs: number;
 }
 
 export interface RetentionResult extends SegmentDeletion {
@@ -137,7 +140,13 @@ interface TopicState extends StoredTopic {
 export class CommitLog {
   readonly events = new EventEmitter<LogEvents>();
   readonly groups: ConsumerGroupStore;
-  openReport: OpenReport = { topics: 0, partitions: 0, recovered: [], openMs: 0 };
+  readonly openReport: OpenReport = {
+    topics: 0,
+    partitions: 0,
+    recovered: [],
+    openMs: 0,
+    verifiedMs: 0,
+  };
   private readonly topics = new Map<string, TopicState>();
   private readonly topicsById = new Map<string, TopicState>();
   private readonly groupCommit: GroupCommit;
@@ -148,6 +157,8 @@ export class CommitLog {
   private metadataLock: Promise<unknown> = Promise.resolve();
   private retentionTimer: NodeJS.Timeout | undefined;
   private retentionRunning: Promise<RetentionResult[]> | undefined;
+  private tailChecks: Promise<OpenReport> = Promise.resolve(this.openReport);
+  private readonly openStarted = performance.now();
   private closed = false;
 
   private constructor(
@@ -170,7 +181,6 @@ export class CommitLog {
 
   /** Opens (or, unless read-only, creates) the log in `dir`. */
   static async open(dir: string, options: CommitLogOptions = {}): Promise<CommitLog> {
-    const started = performance.now();
     const resolved: ResolvedOptions = {
       defaults: validateConfigs(options.defaults ?? {}),
       numPartitions: options.numPartitions ?? 1,
@@ -195,7 +205,7 @@ export class CommitLog {
         },
       );
     }
-    log.openReport.openMs = performance.now() - started;
+    log.openReport.openMs = performance.now() - log.openStarted;
     if (!resolved.readOnly) {
       log.background(log.sweep());
       if (resolved.retentionCheckIntervalMs > 0) {
@@ -491,6 +501,7 @@ export class CommitLog {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.retentionTimer);
+    await this.tailChecks;
     await this.metadataLock.catch(() => {});
     await Promise.allSettled(
       [...this.topics.values()].flatMap((topic) =>
@@ -511,7 +522,7 @@ export class CommitLog {
 
   /** Reads the state from the `V`, `T`, `P` and `S` keys and checks every tail batch. */
   private async load(): Promise<void> {
-    const version = await this.db.get(versionKey());
+    const version = this.db.getSync(versionKey());
     if (version === undefined) {
       const [anyKey] = await this.db.keys({ limit: 1 }).all();
       if (anyKey) {
@@ -537,11 +548,16 @@ export class CommitLog {
       }
     }
 
-    const [topicEntries, partitionEntries, segmentEntries] = await Promise.all(
-      [Prefix.topic, Prefix.partition, Prefix.segment].map((prefix) =>
-        this.db.iterator(prefixRange(Buffer.from([prefix]))).all(),
-      ),
-    );
+    // P, S and T keys are neighbours (0x50, 0x53, 0x54): one range read gets them all.
+    const entries = await this.db
+      .iterator({ gte: Buffer.from([Prefix.partition]), lt: Buffer.from([Prefix.topic + 1]) })
+      .all();
+    const byPrefix = (prefix: number) => entries.filter(([key]) => key[0] === prefix);
+    const [topicEntries, partitionEntries, segmentEntries] = [
+      byPrefix(Prefix.topic),
+      byPrefix(Prefix.partition),
+      byPrefix(Prefix.segment),
+    ];
     const records = new Map<string, PartitionRecord>();
     for (const [key, value] of partitionEntries!) {
       records.set(partitionId(key), decodePartitionRecord(value));
@@ -570,15 +586,38 @@ export class CommitLog {
     const orphanIds = new Set([...records.keys()].map((id) => id.slice(0, id.indexOf('/'))));
     this.orphans = [...orphanIds].map((id) => topicIdFromString(id)!);
 
-    // The one read of the log itself: each partition's tail batch, all in one getMany.
+    // The one read of the log itself: each partition's tail batch, all in one getMany, checked
+    // in the background. Each partition serves nothing until its own check is done.
     const logs = [...this.topics.values()].flatMap((topic) => topic.logs);
     const withTail = logs.filter((log) => log.tailKey() !== undefined);
     const tails =
-      withTail.length > 0 ? await this.db.getMany(withTail.map((log) => log.tailKey()!)) : [];
-    for (const [i, log] of withTail.entries()) {
-      const recovery = await log.recoverTail(tails[i]);
+      withTail.length > 0 ? this.db.getMany(withTail.map((log) => log.tailKey()!)) : undefined;
+    const checks = withTail.map(async (log, i) => {
+      const recovery = await log.checkTail(tails!.then((values) => values[i]));
       if (recovery) this.openReport.recovered.push(recovery);
-    }
+    });
+    this.tailChecks = Promise.allSettled(checks).then((results) => {
+      this.openReport.verifiedMs = performance.now() - this.openStarted;
+      for (const result of results) {
+        if (result.status === 'rejected') {
+          this.events.emit(
+            'backgroundError',
+            storageError('Checking a tail batch failed', result.reason),
+          );
+        }
+      }
+      return this.openReport;
+    });
+  }
+
+  /**
+   * Resolves, with the open report, once every partition's tail batch has been checked (and
+   * any damaged tail cut off). Open does not wait for it: each partition waits for its own
+   * check before it serves a read or takes an append. Until then `partitionSummary` and
+   * `segments` may still show a damaged tail that the check is about to cut.
+   */
+  get ready(): Promise<OpenReport> {
+    return this.tailChecks;
   }
 
   /** After open: finishes interrupted deletions (of topics, of segments' batches). */
@@ -588,6 +627,7 @@ export class CommitLog {
     for (const topic of [...this.topics.values()]) {
       for (const log of topic.logs) {
         const range = log.strayRange();
+        if (!range) continue;
         const stray = await this.db.keys({ ...range, limit: 1 }).all();
         if (stray.length > 0) await this.dropRange(range.gte, range.lt);
       }

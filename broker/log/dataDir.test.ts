@@ -131,7 +131,7 @@ describe('opening a data directory', () => {
 
     let log = await CommitLog.open(dir, { retentionCheckIntervalMs: 0 });
     try {
-      expect(log.openReport.recovered).toEqual([
+      expect((await log.ready).recovered).toEqual([
         { topic: 't', partition: 0, reason: 'the batch at offset 6 fails its CRC', from: 9, to: 6 },
       ]);
       expect(log.partitionSummary('t', 0)).toMatchObject({
@@ -143,7 +143,7 @@ describe('opening a data directory', () => {
       expect((await log.append('t', 0, await batchOf(2, 9))).baseOffset).toBe(6);
       await log.close();
       log = await CommitLog.open(dir, { retentionCheckIntervalMs: 0 });
-      expect(log.openReport.recovered).toEqual([]);
+      expect((await log.ready).recovered).toEqual([]);
       expect(log.partitionSummary('t', 0)).toMatchObject({
         logEndOffset: 8,
         batches: 3,
@@ -165,7 +165,7 @@ describe('opening a data directory', () => {
     await db.close();
     const log = await CommitLog.open(dir, { retentionCheckIntervalMs: 0 });
     try {
-      expect(log.openReport).toMatchObject({ topics: 1, partitions: 1, recovered: [] });
+      expect(await log.ready).toMatchObject({ topics: 1, partitions: 1, recovered: [] });
       // Served as stored; the consumer's CRC check is what catches it, as with Kafka.
       expect((await log.read('t', 0, 0, 1)).batches[0]!.equals(stored[0]!)).toBe(false);
     } finally {

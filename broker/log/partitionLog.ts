@@ -143,6 +143,10 @@ export class PartitionLog {
   private queue: (AppendJob | TaskJob)[] = [];
   private draining = false;
   private removed = false;
+  /** The open-time tail check, while it runs. */
+  private tailCheck: Promise<void> | undefined;
+  /** Set when the tail check could not read the tail: the partition then refuses all. */
+  private broken: LogError | undefined;
 
   constructor(
     private readonly context: PartitionContext,
@@ -259,8 +263,8 @@ export class PartitionLog {
   }
 
   private async writeAppends(jobs: AppendJob[]): Promise<void> {
-    if (this.removed) {
-      for (const job of jobs) job.reject(this.unknown());
+    if (this.removed || this.broken) {
+      for (const job of jobs) job.reject(this.broken ?? this.unknown());
       return;
     }
     const config = this.config();
@@ -395,6 +399,7 @@ export class PartitionLog {
    * first batch is returned whatever its size, so a consumer always makes progress (KIP-74).
    */
   async read(offset: number, maxBytes: number): Promise<ReadResult> {
+    await this.checked();
     this.checkOffset(offset);
     const { logStartOffset, logEndOffset } = this.record;
     const result: ReadResult = {
@@ -529,6 +534,7 @@ export class PartitionLog {
   }
 
   async listOffset(spec: OffsetSpec): Promise<OffsetAndTimestamp> {
+    await this.checked();
     if (spec === 'earliest') return { offset: this.record.logStartOffset, timestamp: -1 };
     if (spec === 'latest') return { offset: this.record.logEndOffset, timestamp: -1 };
     if (spec === 'maxTimestamp') return this.maxTimestampOffset();
@@ -600,6 +606,7 @@ export class PartitionLog {
   /** Kafka's DeleteRecords: moves the log start offset up to `beforeOffset` (-1: the end). */
   deleteRecords(beforeOffset: number): Promise<number> {
     return this.exclusive(async () => {
+      await this.checked();
       const target = beforeOffset === -1 ? this.record.logEndOffset : beforeOffset;
       if (!Number.isSafeInteger(target) || target < 0 || target > this.record.logEndOffset) {
         throw new LogError(
@@ -622,6 +629,7 @@ export class PartitionLog {
    */
   retention(now: number): Promise<SegmentDeletion | undefined> {
     return this.exclusive(async () => {
+      await this.checked();
       const config = this.config();
       if (!config.cleanupPolicy.delete || this.segmentList.length === 0) return undefined;
       let count = 0;
@@ -700,12 +708,44 @@ export class PartitionLog {
   }
 
   /**
+   * Runs the open-time tail check (see recoverTail) as the partition's first job: appends and
+   * maintenance queue behind it, and reads and offset lookups wait for it. If the check
+   * itself fails (the tail cannot be read), the partition refuses everything after it.
+   */
+  checkTail(tail: Promise<Buffer | undefined>): Promise<TailRecovery | undefined> {
+    const check = this.exclusive(async () => {
+      try {
+        return await this.recoverTail(await tail);
+      } catch (error) {
+        this.broken = storageError(
+          `Checking the tail of ${this.topicName}-${this.partition} failed`,
+          error,
+        );
+        throw this.broken;
+      }
+    });
+    this.tailCheck = check.then(
+      () => {
+        this.tailCheck = undefined;
+      },
+      () => {},
+    );
+    return check;
+  }
+
+  /** Waits for the open-time tail check, if it is still running. */
+  private async checked(): Promise<void> {
+    if (this.tailCheck) await this.tailCheck;
+    if (this.broken) throw this.broken;
+  }
+
+  /**
    * Checks the tail batch (open never scans the log: this is the one batch it reads). When
    * it is missing or damaged, walks back to the last whole batch and cuts the log there, as
    * Kafka's recovery truncates a log after an unclean shutdown. Returns what it did, if
    * anything. A read-only log keeps the cut in memory only.
    */
-  async recoverTail(tail: Buffer | undefined): Promise<TailRecovery | undefined> {
+  private async recoverTail(tail: Buffer | undefined): Promise<TailRecovery | undefined> {
     const active = this.segmentList.at(-1);
     if (!active) return undefined;
     const problem = batchProblem(tail, active.lastBatchOffset, active.lastOffset);
@@ -839,8 +879,9 @@ export class PartitionLog {
    * Where batches left by an interrupted range delete would be: below the first segment,
    * invisible (below the log start). The log deletes them in the background after open.
    */
-  strayRange(): { gte: Buffer; lt: Buffer } {
+  strayRange(): { gte: Buffer; lt: Buffer } | undefined {
     const firstKept = this.segmentList[0]?.baseOffset ?? this.record.logStartOffset;
+    if (firstKept === 0) return undefined; // nothing was ever deleted here
     return {
       gte: batchKey(this.topicId, this.partition, 0),
       lt: batchKey(this.topicId, this.partition, firstKept),

@@ -101,7 +101,7 @@ async function verify(dir: string, acked: readonly Ack[]): Promise<{ batches: nu
   const log = await CommitLog.open(dir, { retentionCheckIntervalMs: 0 });
   let total = 0;
   try {
-    expect(log.openReport.recovered).toEqual([]);
+    expect((await log.ready).recovered).toEqual([]);
     for (let partition = 0; partition < PARTITIONS; partition++) {
       const { logStartOffset, logEndOffset } = log.partitionSummary(TOPIC, partition);
       const stored = new Map<number, Buffer>();
