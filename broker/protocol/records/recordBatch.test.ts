@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import { initCompression, compress } from './compression';
 import { ControlRecordType, endTransactionMarker } from './controlRecord';
 import { CorruptRecordBatchError, type CorruptionKind } from './errors';
-import { decodeRecordBatch, validateRecordBatch, type DecodedRecord } from './recordBatch';
+import {
+  decodeRecordBatch,
+  scanRecordBatch,
+  validateRecordBatch,
+  type DecodedRecord,
+} from './recordBatch';
 import { encodeRecordBatch, type RecordInput } from './recordBatchEncoder';
 import {
   CompressionType,
@@ -291,6 +296,58 @@ describe('encode → decode', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('scanRecordBatch sees exactly what decodeRecordBatch builds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(recordArbitrary, { maxLength: 20 }),
+        fc.constantFrom(CompressionType.None, CompressionType.Gzip, CompressionType.Lz4),
+        (records, compression) => {
+          const bytes = encodeRecordBatch({ records, compression, baseOffset: 7 });
+          const decoded = decodeRecordBatch(bytes).records;
+          const seen: unknown[] = [];
+          const header = scanRecordBatch(bytes, (cursor) => {
+            seen.push({
+              index: cursor.index,
+              offsetDelta: cursor.offsetDelta,
+              timestampDelta: BigInt(cursor.timestampDelta),
+              key: cursor.key(),
+              value: cursor.value(),
+              headers: cursor.headers(),
+            });
+          });
+          expect(header.recordsCount).toBe(records.length);
+          expect(seen).toEqual(
+            decoded.map((r, index) => ({
+              index,
+              offsetDelta: r.offsetDelta,
+              timestampDelta: r.timestampDelta,
+              key: r.key,
+              value: r.value,
+              headers: r.headers,
+            })),
+          );
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('scanRecordBatch raises the same errors, after visiting the records before the bad one', () => {
+    const bytes = encodeRecordBatch({
+      records: [{ value: 'a'.repeat(20) }, { value: 'b'.repeat(20) }, { value: 'c'.repeat(20) }],
+    });
+    bytes.writeInt32BE(4, Offsets.recordsCount);
+    recrc(bytes);
+    const visited: number[] = [];
+    expectCorruption(
+      () => scanRecordBatch(bytes, (cursor) => void visited.push(cursor.index)),
+      'RECORD_COUNT_MISMATCH',
+    );
+    expect(visited).toEqual([0, 1, 2]);
+    bytes[bytes.length - 1]! ^= 1;
+    expectCorruption(() => scanRecordBatch(bytes, () => {}), 'CRC_MISMATCH', 17);
   });
 
   it('keeps record offset deltas and an explicit lastOffsetDelta (compacted batches)', () => {

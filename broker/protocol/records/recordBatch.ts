@@ -66,6 +66,55 @@ export interface DecodeRecordBatchOptions {
   maxDecompressedBytes?: number;
 }
 
+/**
+ * One record as `scanRecordBatch` sees it: positions in `data` instead of objects, so that a
+ * scan allocates nothing per record. The same instance is reused for every record: read what
+ * you need inside the callback, and keep `key()` / `value()` results (views of `data`), not
+ * the cursor.
+ */
+export class RecordCursor {
+  /** The bytes holding the records: the batch itself, or its decompressed records. */
+  data: Buffer = Buffer.alloc(0);
+  /** Position of the record in its batch (0, 1, 2…). */
+  index = 0;
+  offsetDelta = 0;
+  /** As a number: exact up to ±2^53 ms, which no real timestamp delta reaches. */
+  timestampDelta = 0;
+  /** Start of the key in `data`, and its length (-1 for a null key). */
+  keyStart = 0;
+  keyLength = -1;
+  valueStart = 0;
+  valueLength = -1;
+  headerCount = 0;
+  /** Start of the first header in `data`. */
+  headersStart = 0;
+
+  key(): Buffer | null {
+    return this.keyLength < 0 ? null : view(this.data, this.keyStart, this.keyLength);
+  }
+
+  value(): Buffer | null {
+    return this.valueLength < 0 ? null : view(this.data, this.valueStart, this.valueLength);
+  }
+
+  /** The headers, decoded (allocates). The scan has already checked their lengths. */
+  headers(): RecordHeader[] {
+    const headers: RecordHeader[] = [];
+    let p = this.headersStart;
+    for (let h = 0; h < this.headerCount; h++) {
+      const keyLength = zigzag(this.data, p, this.data.length);
+      p = cursor;
+      const key = this.data.toString('utf8', p, p + keyLength);
+      p += keyLength;
+      const valueLength = zigzag(this.data, p, this.data.length);
+      p = cursor;
+      headers.push({ key, value: valueLength < 0 ? null : view(this.data, p, valueLength) });
+      if (valueLength > 0) p += valueLength;
+    }
+    return headers;
+  }
+}
+
 export interface ValidateRecordBatchOptions {
   /**
    * How far to look into the records:
@@ -285,8 +334,11 @@ function walkRecords(
   out: DecodedRecord[] | null,
   asProduced: boolean,
   batchStart: number,
+  visit: ((record: RecordCursor) => void) | null = null,
+  cursorObject: RecordCursor | null = null,
 ): void {
   const { data, end } = section;
+  if (cursorObject !== null) cursorObject.data = data;
   const count = header.recordsCount;
   if (count < 0 || count * MIN_RECORD_SIZE > end - section.start) {
     throw new CorruptRecordBatchError(
@@ -379,6 +431,7 @@ function walkRecords(
         `record ${index} has an impossible header count ${headerCount}`,
       );
     }
+    const headersStart = p;
     let headers = EMPTY_HEADERS;
     if (headerCount > 0) {
       const list: RecordHeader[] | null = out === null ? null : new Array(headerCount);
@@ -419,6 +472,19 @@ function walkRecords(
         recordStart,
         `record ${index} says it is ${length} bytes, its fields take ${p - bodyStart}`,
       );
+    }
+    if (visit !== null && cursorObject !== null) {
+      cursorObject.index = index;
+      cursorObject.offsetDelta = offsetDelta;
+      cursorObject.timestampDelta =
+        bigTimestampDelta === null ? timestampDelta : Number(bigTimestampDelta);
+      cursorObject.keyStart = keyStart;
+      cursorObject.keyLength = keyLength;
+      cursorObject.valueStart = valueStart;
+      cursorObject.valueLength = valueLength;
+      cursorObject.headerCount = headerCount;
+      cursorObject.headersStart = headersStart;
+      visit(cursorObject);
     }
     if (out !== null) {
       const delta = bigTimestampDelta ?? BigInt(timestampDelta);
@@ -533,4 +599,31 @@ export function decodeRecordBatch(
     lastOffset: header.baseOffset + BigInt(header.lastOffsetDelta),
     records,
   };
+}
+
+/**
+ * Walks the batch at the start of `bytes` like `decodeRecordBatch` — same checks, same errors
+ * — but hands each record to `visit` as a reused `RecordCursor` instead of building objects:
+ * the fast way to read many records when you need only some fields. Records are visited in
+ * order as they are checked, so a corrupt record throws after the ones before it were
+ * visited. Returns the header. For control batches, decode the key with `parseControlRecord`.
+ */
+export function scanRecordBatch(
+  bytes: Uint8Array,
+  visit: (record: RecordCursor) => void,
+  options: DecodeRecordBatchOptions = {},
+): RecordBatchHeader {
+  const buffer = asBuffer(bytes);
+  const size = checkRecordBatchFraming(buffer, 0);
+  if (options.verifyCrc ?? true) checkCrc(buffer, 0, size);
+  const header = readRecordBatchHeader(buffer, 0);
+  const section = recordsSection(
+    buffer,
+    0,
+    size,
+    header.attributes,
+    options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
+  );
+  walkRecords(section, header, null, false, 0, visit, new RecordCursor());
+  return header;
 }
