@@ -730,3 +730,122 @@ describe('reads against a model', () => {
     expect(received).toEqual(sent);
   });
 });
+
+describe('background work', () => {
+  /** Keys in the raw database that belong to a topic id (any of B, S, X, P). */
+  async function keysOfTopic(id: string): Promise<number> {
+    const { ClassicLevel } = await import('classic-level');
+    const { topicIdFromString } = await import('./topicId');
+    const idBytes = topicIdFromString(id)!;
+    const db = new ClassicLevel<Buffer, Buffer>(dir, {
+      keyEncoding: 'buffer',
+      valueEncoding: 'buffer',
+    });
+    let count = 0;
+    for await (const key of db.keys()) {
+      if (key.length >= 17 && key.subarray(1, 17).equals(idBytes)) count++;
+    }
+    await db.close();
+    return count;
+  }
+
+  it('the retention timer drops expired segments on its own', async () => {
+    let now = 10_000_000;
+    const log = await open({ now: () => now, retentionCheckIntervalMs: 5 });
+    await log.createTopic('t', { configs: { 'retention.ms': '1000', 'segment.ms': '1' } });
+    await log.append('t', 0, await batchOf(2, 1, now));
+    now += 10;
+    await log.append('t', 0, await batchOf(2, 2, now));
+    const dropped = new Promise((resolve) => log.events.once('retention', resolve));
+    now += 1000; // the first segment is now 1010 ms old, the second 1000 ms
+    expect(await dropped).toEqual([
+      { topic: 't', partition: 0, segments: 1, bytes: expect.any(Number), logStartOffset: 2 },
+    ]);
+  });
+
+  it('a deleted topic leaves no keys behind', async () => {
+    let log = await open();
+    const { id } = await log.createTopic('t', {
+      partitions: 2,
+      configs: { 'index.interval.bytes': '1' },
+    });
+    for (let i = 0; i < 5; i++) await log.append('t', i % 2, await batchOf(3, i));
+    await log.close();
+    expect(await keysOfTopic(id)).toBeGreaterThan(10);
+    log = await open();
+    await log.deleteTopic('t');
+    await log.idle();
+    await log.close();
+    expect(await keysOfTopic(id)).toBe(0);
+  });
+
+  it('a deletion interrupted after the topic key went is finished at the next open', async () => {
+    let log = await open();
+    const { id } = await log.createTopic('t');
+    await log.append('t', 0, await batchOf(3));
+    await log.close();
+    // What a stop right after deleteTopic's first write leaves: data without a topic.
+    const { ClassicLevel } = await import('classic-level');
+    const db = new ClassicLevel<Buffer, Buffer>(dir, {
+      keyEncoding: 'buffer',
+      valueEncoding: 'buffer',
+    });
+    await db.del(Buffer.from('Tt'));
+    await db.close();
+    log = await open();
+    expect(log.listTopics()).toEqual([]);
+    await log.idle();
+    await log.close();
+    expect(await keysOfTopic(id)).toBe(0);
+  });
+
+  it('batches an interrupted segment deletion left below the log start are deleted at the next open', async () => {
+    let log = await open();
+    const size = (await batchOf(2)).length;
+    const { id } = await log.createTopic('t', { configs: { 'segment.bytes': String(size) } });
+    for (let i = 0; i < 3; i++) await log.append('t', 0, await batchOf(2, i));
+    const [stray] = (await log.read('t', 0, 0, 1)).batches;
+    await log.deleteRecords('t', 0, 4);
+    await log.idle();
+    await log.close();
+    // Put back what an interrupted range delete would have left.
+    const { ClassicLevel } = await import('classic-level');
+    const { batchKey } = await import('./keys');
+    const { topicIdFromString } = await import('./topicId');
+    const db = new ClassicLevel<Buffer, Buffer>(dir, {
+      keyEncoding: 'buffer',
+      valueEncoding: 'buffer',
+    });
+    await db.put(batchKey(topicIdFromString(id)!, 0, 0), stray!);
+    await db.close();
+    const before = await keysOfTopic(id);
+    log = await open();
+    await log.idle();
+    await log.close();
+    expect(await keysOfTopic(id)).toBe(before - 1);
+  });
+
+  it('a read right after open waits for the tail check', async () => {
+    let log = await open();
+    await log.createTopic('t');
+    await log.append('t', 0, await batchOf(3));
+    await log.close();
+    log = await open();
+    // No await on ready: the read itself waits for partition 0's check.
+    expect((await log.read('t', 0, 0, 1000)).batches).toHaveLength(1);
+  });
+});
+
+describe('timestamps in compressed batches', () => {
+  it('finds the exact record by timestamp inside a gzip batch', async () => {
+    const log = await open();
+    await log.createTopic('t');
+    const records = sampleRecords(10, 50, 3).map((record, i) => ({
+      ...record,
+      timestamp: 5_000 + i * 10,
+    }));
+    await log.append('t', 0, await buildBatch(records, { compression: Compression.gzip }));
+    expect(await log.listOffset('t', 0, 5_031)).toEqual({ offset: 4, timestamp: 5_040 });
+    expect(await log.listOffset('t', 0, 'maxTimestamp')).toEqual({ offset: 9, timestamp: 5_090 });
+  });
+});

@@ -102,6 +102,8 @@ export interface LogEvents {
   append: [AppendEvent];
   topicCreated: [TopicDescription];
   topicDeleted: [{ name: string; id: string }];
+  /** A retention pass dropped segments (from the background timer or `runRetention`). */
+  retention: [RetentionResult[]];
   /** A background task (retention, a range delete) failed; the log keeps going. */
   backgroundError: [LogError];
 }
@@ -482,6 +484,7 @@ export class CommitLog {
       } finally {
         this.retentionRunning = undefined;
       }
+      if (results.length > 0) this.events.emit('retention', results);
       return results;
     })();
     return this.retentionRunning;

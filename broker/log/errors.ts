@@ -1,29 +1,11 @@
 /**
- * Errors of the commit log, as values with Kafka's names and codes, so the protocol handlers
- * can answer with them directly and the admin API can send `{name, code, message}` across a
- * process boundary.
- *
- * The codes are Kafka's (`org.apache.kafka.common.protocol.Errors`). This is the log's own
- * small subset; when `broker/protocol/errors.ts` (the full table) lands, these constants should
- * come from there.
+ * Errors of the commit log, as values with Kafka's names and codes (from the project's one
+ * table, broker/protocol/errors.ts), so the protocol handlers can answer with them directly
+ * and the admin API can send `{name, code, message}` across a process boundary.
  */
+import { ErrorCode, kafkaError } from '../protocol/errors';
 
-export const KafkaErrors = {
-  OFFSET_OUT_OF_RANGE: { code: 1, retriable: false },
-  CORRUPT_MESSAGE: { code: 2, retriable: true },
-  UNKNOWN_TOPIC_OR_PARTITION: { code: 3, retriable: true },
-  MESSAGE_TOO_LARGE: { code: 10, retriable: false },
-  INVALID_TOPIC_EXCEPTION: { code: 17, retriable: false },
-  TOPIC_ALREADY_EXISTS: { code: 36, retriable: false },
-  INVALID_PARTITIONS: { code: 37, retriable: false },
-  INVALID_CONFIG: { code: 40, retriable: false },
-  INVALID_REQUEST: { code: 42, retriable: false },
-  UNSUPPORTED_FOR_MESSAGE_FORMAT: { code: 43, retriable: false },
-  KAFKA_STORAGE_ERROR: { code: 56, retriable: true },
-  UNKNOWN_TOPIC_ID: { code: 100, retriable: true },
-} as const;
-
-export type KafkaErrorName = keyof typeof KafkaErrors;
+export type KafkaErrorName = keyof typeof ErrorCode;
 
 /** A failure of a log operation, carrying the Kafka error it maps to. */
 export class LogError extends Error {
@@ -37,8 +19,8 @@ export class LogError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.code = KafkaErrors[errorName].code;
-    this.retriable = KafkaErrors[errorName].retriable;
+    this.code = ErrorCode[errorName];
+    this.retriable = kafkaError(this.code).retriable;
   }
 
   /** The shape to send across a process boundary. */

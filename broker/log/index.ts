@@ -27,7 +27,7 @@ export type {
 export type { CommittedOffset, ConsumerGroupStore, TopicPartition } from './consumerGroupStore';
 export type { ConfigEntry, ConfigSource, TopicConfig } from './topicConfig';
 export { ENFORCED_CONFIGS, ACCEPTED_CONFIGS } from './topicConfig';
-export { DataDirError, KafkaErrors, LogError, isLogError } from './errors';
+export { DataDirError, LogError, isLogError } from './errors';
 export type { DataDirProblem, KafkaErrorName } from './errors';
 export { DATABASE_OPTIONS, repairCommand, repairLog } from './database';
 export { topicIdFromString, topicIdToString } from './topicId';
