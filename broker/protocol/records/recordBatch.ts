@@ -125,9 +125,10 @@ export interface ValidateRecordBatchOptions {
    */
   records?: 'all' | 'uncompressed' | 'none';
   /**
-   * Also require what a producer must send (Kafka's LogValidator): at least one record,
-   * offset deltas 0, 1, 2… and `lastOffsetDelta = count - 1`. Off for batches read from a
-   * log, where compaction leaves gaps and even empty batches.
+   * Also require what a producer must send (Kafka's LogValidator): at least one record and
+   * `lastOffsetDelta = count - 1` (from the header, always), and offset deltas 0, 1, 2… (in
+   * the records, so only where `records` has them walked). Off for batches read from a log,
+   * where compaction leaves gaps and even empty batches.
    */
   asProduced?: boolean;
   maxDecompressedBytes?: number;

@@ -112,11 +112,11 @@ export function encodeRecordBatch(options: EncodeRecordBatchOptions): Buffer {
   const baseTimestamp = BigInt(
     options.baseTimestamp ?? timestamps.find((t) => t !== undefined) ?? Date.now(),
   );
-  let maxTimestamp = -1n;
+  let maxTimestamp: bigint | null = null;
   let recordsSize = 0;
   const prepared: PreparedRecord[] = inputs.map((input, index) => {
     const timestamp = timestamps[index] ?? baseTimestamp;
-    if (timestamp > maxTimestamp) maxTimestamp = timestamp;
+    if (maxTimestamp === null || timestamp > maxTimestamp) maxTimestamp = timestamp;
     const key = toBytes(input.key);
     const value = toBytes(input.value);
     const headers = (input.headers ?? []).map((header) => ({
@@ -137,7 +137,6 @@ export function encodeRecordBatch(options: EncodeRecordBatchOptions): Buffer {
     recordsSize += varintSize(bodySize) + bodySize;
     return { key, value, headers, timestampDelta, offsetDelta, bodySize };
   });
-  if (inputs.length === 0) maxTimestamp = baseTimestamp;
 
   let batch: Buffer;
   if (compression === CompressionType.None) {
@@ -171,7 +170,10 @@ export function encodeRecordBatch(options: EncodeRecordBatchOptions): Buffer {
   batch.writeInt16BE(attributes, Offsets.attributes);
   batch.writeInt32BE(lastOffsetDelta, Offsets.lastOffsetDelta);
   batch.writeBigInt64BE(baseTimestamp, Offsets.baseTimestamp);
-  batch.writeBigInt64BE(BigInt(options.maxTimestamp ?? maxTimestamp), Offsets.maxTimestamp);
+  batch.writeBigInt64BE(
+    BigInt(options.maxTimestamp ?? maxTimestamp ?? baseTimestamp),
+    Offsets.maxTimestamp,
+  );
   batch.writeBigInt64BE(BigInt(options.producerId ?? -1), Offsets.producerId);
   batch.writeInt16BE(options.producerEpoch ?? -1, Offsets.producerEpoch);
   batch.writeInt32BE(options.baseSequence ?? -1, Offsets.baseSequence);
