@@ -7,9 +7,10 @@
  *   const { baseOffset } = await log.append('events', 0, batch, { durable: true });
  *   const { batches } = await log.read('events', 0, baseOffset, 1 << 20);
  *
- * Opening reads the topic, partition and segment keys and checks each partition's tail
- * batch; it never scans the log. Every failure is a `LogError` carrying a Kafka error name
- * and code.
+ * Opening reads the topic, partition and segment keys; it never scans the log. Each
+ * partition's tail batch is then checked in the background, and the partition serves nothing
+ * until its own check is done (`ready` resolves when all are). Every failure is a `LogError`
+ * carrying a Kafka error name and code.
  */
 import { EventEmitter } from 'node:events';
 import { setPartitionLeaderEpoch } from '../protocol/records/recordBatchHeader';
@@ -160,13 +161,13 @@ export class CommitLog {
   private retentionTimer: NodeJS.Timeout | undefined;
   private retentionRunning: Promise<RetentionResult[]> | undefined;
   private tailChecks: Promise<OpenReport> = Promise.resolve(this.openReport);
-  private readonly openStarted = performance.now();
   private closed = false;
 
   private constructor(
     readonly dir: string,
     private readonly db: Database,
     private readonly options: ResolvedOptions,
+    private readonly openStarted: number,
   ) {
     this.groupCommit = new GroupCommit(db, options.groupCommit);
     this.groups = new ConsumerGroupStore(db, this.groupCommit, () => this.checkWritable());
@@ -183,6 +184,7 @@ export class CommitLog {
 
   /** Opens (or, unless read-only, creates) the log in `dir`. */
   static async open(dir: string, options: CommitLogOptions = {}): Promise<CommitLog> {
+    const started = performance.now();
     const resolved: ResolvedOptions = {
       defaults: validateConfigs(options.defaults ?? {}),
       numPartitions: options.numPartitions ?? 1,
@@ -192,22 +194,16 @@ export class CommitLog {
       now: options.now ?? Date.now,
     };
     const db = await openDatabase(dir, !resolved.readOnly);
-    const log = new CommitLog(dir, db, resolved);
+    const log = new CommitLog(dir, db, resolved, started);
     try {
       await log.load();
     } catch (error) {
       await db.close().catch(() => {});
       if (error instanceof LogError) throw error;
-      throw new DataDirError(
-        dir,
-        'corrupt',
-        `Cannot read the log in ${dir}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
+      const reason = `Cannot read the log in ${dir}: ${(error as Error).message}`;
+      throw new DataDirError(dir, 'corrupt', reason, { cause: error });
     }
-    log.openReport.openMs = performance.now() - log.openStarted;
+    log.openReport.openMs = performance.now() - started;
     if (!resolved.readOnly) {
       log.background(log.sweep());
       if (resolved.retentionCheckIntervalMs > 0) {
@@ -420,7 +416,12 @@ export class CommitLog {
    * whatever its size), with the partition's high watermark and log start offset.
    * @throws UNKNOWN_TOPIC_OR_PARTITION, OFFSET_OUT_OF_RANGE, KAFKA_STORAGE_ERROR
    */
-  read(topic: string, partition: number, offset: number, maxBytes: number): Promise<ReadResult> {
+  async read(
+    topic: string,
+    partition: number,
+    offset: number,
+    maxBytes: number,
+  ): Promise<ReadResult> {
     this.checkOpen();
     return logOf(this.topic(topic), partition).read(offset, maxBytes);
   }
@@ -429,19 +430,21 @@ export class CommitLog {
    * Kafka's ListOffsets: the earliest or latest offset, the first offset whose record
    * timestamp is ≥ a timestamp (through the sparse time index), or the record with the
    * largest timestamp. Kafka's special timestamps are understood: -2 earliest, -1 latest,
-   * -3 max timestamp. No match: offset -1.
+   * -3 max timestamp, -4 earliest local (the earliest, with no tiered storage). No match, or
+   * another negative timestamp: offset -1.
    */
-  listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<OffsetAndTimestamp> {
+  async listOffset(
+    topic: string,
+    partition: number,
+    spec: OffsetSpec,
+  ): Promise<OffsetAndTimestamp> {
     this.checkOpen();
     const log = logOf(this.topic(topic), partition);
-    const special: Record<number, OffsetSpec> = {
-      [-1]: 'latest',
-      [-2]: 'earliest',
-      [-3]: 'maxTimestamp',
-    };
-    return log.listOffset(
-      typeof spec === 'number' && spec < 0 ? (special[spec] ?? 'latest') : spec,
-    );
+    if (typeof spec === 'number' && spec < 0) {
+      const special = SPECIAL_TIMESTAMPS[spec];
+      return special ? log.listOffset(special) : { offset: -1, timestamp: -1 };
+    }
+    return log.listOffset(spec);
   }
 
   /** Offsets and sizes of a partition. */
@@ -468,7 +471,7 @@ export class CommitLog {
    * One retention pass over every partition (what the background timer runs). The data of
    * the dropped segments is deleted in the background: `idle()` waits for it.
    */
-  runRetention(): Promise<RetentionResult[]> {
+  async runRetention(): Promise<RetentionResult[]> {
     this.checkWritable();
     this.retentionRunning ??= (async () => {
       const results: RetentionResult[] = [];
@@ -758,6 +761,14 @@ export interface AlterConfigsChange {
   replace?: boolean;
   validateOnly?: boolean;
 }
+
+/** Kafka's ListOffsets timestamps that name a position (ListOffsetsRequest constants). */
+const SPECIAL_TIMESTAMPS: Record<number, OffsetSpec> = {
+  [-1]: 'latest',
+  [-2]: 'earliest',
+  [-3]: 'maxTimestamp',
+  [-4]: 'earliest',
+};
 
 type ResolvedOptions = Required<CommitLogOptions> & { defaults: Readonly<Record<string, string>> };
 

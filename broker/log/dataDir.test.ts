@@ -154,6 +154,31 @@ describe('opening a data directory', () => {
     }
   });
 
+  it('a read-only open cuts a damaged tail in memory only', async () => {
+    const stored = await writeLog(2);
+    const db = new ClassicLevel<Buffer, Buffer>(dir, DATABASE_OPTIONS);
+    const [[key, value]] = (await db
+      .iterator({
+        gte: Buffer.from([Prefix.batch]),
+        lt: Buffer.from([Prefix.batch + 1]),
+        reverse: true,
+        limit: 1,
+      })
+      .all()) as [[Buffer, Buffer]];
+    value[value.length - 1]! ^= 0x01;
+    await db.put(key, value);
+    await db.close();
+    for (let i = 0; i < 2; i++) {
+      const reader = await CommitLog.open(dir, { readOnly: true });
+      try {
+        expect((await reader.ready).recovered).toHaveLength(1); // each time: nothing was written
+        expect((await reader.read('t', 0, 0, 1 << 30)).batches).toEqual(stored.slice(0, 1));
+      } finally {
+        await reader.close();
+      }
+    }
+  });
+
   it('open never scans the log: damage before the tail is not read at open', async () => {
     const stored = await writeLog(3);
     const db = new ClassicLevel<Buffer, Buffer>(dir, DATABASE_OPTIONS);

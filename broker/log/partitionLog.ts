@@ -163,14 +163,6 @@ export class PartitionLog {
     return { logStartOffset: 0, logEndOffset: 0, indexMaxTimestamp: -1, bytesSinceIndexEntry: 0 };
   }
 
-  get logStartOffset(): number {
-    return this.record.logStartOffset;
-  }
-
-  get logEndOffset(): number {
-    return this.record.logEndOffset;
-  }
-
   summary(): PartitionSummary {
     let bytes = 0;
     let batches = 0;
@@ -272,7 +264,16 @@ export class PartitionLog {
     const logAppendTime = config.timestampType === 'LogAppendTime';
     const record = { ...this.record };
     const segments = this.segmentList.slice();
+    // Segments this write changes: copies, so that memory changes only if the write succeeds.
     const touched = new Set<SegmentRecord>();
+    const own = (index: number): SegmentRecord => {
+      const segment = segments[index]!;
+      if (touched.has(segment)) return segment;
+      const copy = { ...segment };
+      segments[index] = copy;
+      touched.add(copy);
+      return copy;
+    };
     const operations: WriteOperation[] = [];
     const results: AppendResult[] = [];
     let durable = false;
@@ -288,18 +289,15 @@ export class PartitionLog {
         baseTimestamp = maxTimestamp = now;
       }
 
-      let active = segments.at(-1);
-      if (active && active.rolledMs === -1) {
+      const last = segments.length - 1;
+      if (last >= 0 && segments[last]!.rolledMs === -1) {
+        const active = segments[last]!;
         const full = active.bytes + bytes.length > config.segmentBytes;
-        if (full || now - active.createdMs >= config.segmentMs) {
-          active = { ...active, rolledMs: now };
-          segments[segments.length - 1] = active;
-          touched.add(active);
-        }
+        if (full || now - active.createdMs >= config.segmentMs) own(last).rolledMs = now;
       }
-      let newSegment = false;
-      if (!active || active.rolledMs !== -1) {
-        active = {
+      const newSegment = last < 0 || segments[last]!.rolledMs !== -1;
+      if (newSegment) {
+        const segment: SegmentRecord = {
           baseOffset,
           lastOffset: baseOffset - 1,
           lastBatchOffset: -1,
@@ -312,13 +310,10 @@ export class PartitionLog {
           createdMs: now,
           rolledMs: -1,
         };
-        segments.push(active);
-        newSegment = true;
-      } else if (!touched.has(active)) {
-        active = { ...active };
-        segments[segments.length - 1] = active;
+        segments.push(segment);
+        touched.add(segment);
       }
-      touched.add(active);
+      const active = own(segments.length - 1);
       active.lastOffset = lastOffset;
       active.lastBatchOffset = baseOffset;
       active.bytes += bytes.length;
@@ -607,6 +602,7 @@ export class PartitionLog {
   deleteRecords(beforeOffset: number): Promise<number> {
     return this.exclusive(async () => {
       await this.checked();
+      if (this.removed) throw this.unknown();
       const target = beforeOffset === -1 ? this.record.logEndOffset : beforeOffset;
       if (!Number.isSafeInteger(target) || target < 0 || target > this.record.logEndOffset) {
         throw new LogError(
@@ -631,7 +627,9 @@ export class PartitionLog {
     return this.exclusive(async () => {
       await this.checked();
       const config = this.config();
-      if (!config.cleanupPolicy.delete || this.segmentList.length === 0) return undefined;
+      if (this.removed || !config.cleanupPolicy.delete || this.segmentList.length === 0) {
+        return undefined;
+      }
       let count = 0;
       if (config.retentionMs >= 0) {
         while (count < this.segmentList.length) {
