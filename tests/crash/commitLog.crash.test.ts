@@ -5,8 +5,8 @@
  * for byte, with offsets contiguous and no partial batch. Also: a full disk, a data
  * directory another process holds, and one this process may not write.
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +50,8 @@ function scratchDir(): string {
 }
 
 /** A running child: its stdout so far, and promises for a line and for its exit. */
-function startChild(command: string, args: string[], options: { uid?: number; gid?: number } = {}) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+function startChild(command: string, args: string[]) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let errors = '';
   const watchers: { test: (output: string) => boolean; resolve: () => void }[] = [];
@@ -206,21 +206,25 @@ describe('commit log crash safety', () => {
     const log = await CommitLog.open(dir, { retentionCheckIntervalMs: 0 });
     await log.createTopic(TOPIC);
     await log.close();
-    // As root, permissions do not stop this process: run the opener as nobody instead.
+    chmodSync(dir, 0o555);
+    // Root ignores permissions through CAP_DAC_OVERRIDE: as root, open without it (then the
+    // owner's r-x applies to root too).
     const asRoot = process.getuid?.() === 0;
-    if (asRoot) {
-      chmodSync(join(dir, '..'), 0o755);
-      chownSync(dir, 0, 0);
-      chmodSync(dir, 0o555);
-    } else {
-      chmodSync(dir, 0o555);
+    if (asRoot && spawnSync('setpriv', ['--version']).status !== 0) {
+      throw new Error('This test needs setpriv as root: apt-get install -y util-linux');
     }
     try {
-      const opener = startChild(
-        process.execPath,
-        [bundle, 'open', dir],
-        asRoot ? { uid: 65534, gid: 65534 } : {},
-      );
+      const opener = asRoot
+        ? startChild('setpriv', [
+            '--bounding-set',
+            '-dac_override,-dac_read_search',
+            '--',
+            process.execPath,
+            bundle,
+            'open',
+            dir,
+          ])
+        : nodeChild('open', dir);
       await opener.exited;
       const line = opener
         .output()
