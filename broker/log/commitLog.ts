@@ -556,7 +556,11 @@ export class CommitLog {
 
     // P, S and T keys are neighbours (0x50, 0x53, 0x54): one range read gets them all.
     const entries = await this.db
-      .iterator({ gte: Buffer.from([Prefix.partition]), lt: Buffer.from([Prefix.topic + 1]) })
+      .iterator({
+        gte: Buffer.from([Prefix.partition]),
+        lt: Buffer.from([Prefix.topic + 1]),
+        highWaterMarkBytes: 1 << 20, // in as few trips to LevelDB as possible
+      })
       .all();
     const byPrefix = (prefix: number) => entries.filter(([key]) => key[0] === prefix);
     const [topicEntries, partitionEntries, segmentEntries] = [
