@@ -26,6 +26,7 @@ import {
 import { ApiKey, apiDescriptor } from '../protocol/messages/generated/index';
 import { Reader } from '../protocol/messages/reader';
 import {
+  CloseConnection,
   NO_RESPONSE,
   type ApiRegistration,
   type ConnectionState,
@@ -210,7 +211,10 @@ export class Connection {
     }
     result.then(
       (response) => this.complete(slot, header, name, response, receivedAt, frame.length),
-      (error: unknown) => this.fail(`${name} handler failed`, error, undefined, 'error'),
+      (error: unknown) =>
+        error instanceof CloseConnection
+          ? this.fail(`${name}: ${error.message}`)
+          : this.fail(`${name} handler failed`, error, undefined, 'error'),
     );
     this.updateFlow();
   }

@@ -12,6 +12,14 @@ import type { RequestHeader } from '../protocol/messages/envelope';
 export const NO_RESPONSE: unique symbol = Symbol('no response');
 export type NoResponse = typeof NO_RESPONSE;
 
+/**
+ * Thrown by a handler to close the connection instead of answering — what Kafka does when a
+ * produce with acks=0 fails, since the client has no other way to learn of it.
+ */
+export class CloseConnection extends Error {
+  override readonly name = 'CloseConnection';
+}
+
 /** What the broker knows about one client connection; handlers may update the mutable parts. */
 export interface ConnectionState {
   readonly id: number;
