@@ -123,6 +123,26 @@ function utf8Prefix(bytes: Buffer, cut: boolean): string {
   return bytes.toString('utf8', 0, end);
 }
 
+/**
+ * What a filter sees of a field: the parsed JSON value when the field is a JSON object or
+ * array, else its text (base64 for binary). Parses once, unlike decoding and then parsing.
+ */
+export function fieldData(bytes: Buffer | null): unknown {
+  if (bytes === null) return null;
+  if (!isUtf8(bytes)) return bytes.toString('base64');
+  const text = bytes.toString('utf8');
+  if (CONTROL.test(text)) return bytes.toString('base64');
+  const first = firstNonSpace(text);
+  if (first === '{' || first === '[') {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
 /** Bytes from text given in an encoding (produce, and the filter's comparisons). */
 export function encodeField(text: string | null, encoding: Encoding): Buffer | null {
   if (text === null) return null;

@@ -13,7 +13,7 @@
  * "2024-05-01T12:00Z"`), `partition`, `offset`, `size` (bytes of key, value and headers).
  */
 import jsep from 'jsep';
-import { decodeField } from './decode';
+import { decodeField, fieldData } from './decode';
 import type { RawRecord } from './record';
 
 jsep.addBinaryOp('startsWith', 6);
@@ -71,7 +71,7 @@ class Scope {
         return this.keyText;
       case 'value':
         if (!this.valueDone) {
-          this.valueData = valueData(record.value);
+          this.valueData = fieldData(record.value);
           this.valueDone = true;
         }
         return this.valueData;
@@ -98,12 +98,6 @@ class Scope {
       }
     }
   }
-}
-
-function valueData(bytes: Buffer | null): Value {
-  const decoded = decodeField(bytes);
-  if (decoded.encoding === 'json') return JSON.parse(decoded.text!);
-  return decoded.text;
 }
 
 /** Compiles an expression; throws a FilterError that says what is wrong and where. */

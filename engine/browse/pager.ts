@@ -9,7 +9,7 @@ import type { CursorError } from './cursor';
 import { decodeCursor, encodeCursor, type Direction } from './cursor';
 import type { Filter } from './filter';
 import type { LogReader, PartitionOffsets } from './logReader';
-import type { RecordSizeEstimate } from './partitionScan';
+import type { RecordSizeEstimate, ScanOptions } from './partitionScan';
 import { PartitionScan } from './partitionScan';
 import { toMessage, type DecodeOptions } from './record';
 
@@ -104,7 +104,10 @@ export interface PageOptions {
 
 export async function readPage(context: PageContext, options: PageOptions): Promise<MessagePage> {
   const { query } = options;
-  const start = await resolveStart(context.reader, options.topic, query);
+  const prefetched = prefetch(context, options);
+  const start =
+    (await startFromPrefetch(prefetched)) ??
+    (await resolveStart(context.reader, options.topic, query));
   // "The latest messages, oldest first": read backward from the end, then turn the page round.
   const latestForward =
     query.cursor === undefined &&
@@ -114,7 +117,7 @@ export async function readPage(context: PageContext, options: PageOptions): Prom
     start.direction === 'forward';
   if (latestForward) start.direction = 'backward';
 
-  const page = await scanPage(context, options, start);
+  const page = await scanPage(context, options, start, latestForward ? undefined : prefetched);
   if (!latestForward) return page;
   return {
     ...page,
@@ -124,10 +127,74 @@ export async function readPage(context: PageContext, options: PageOptions): Prom
   };
 }
 
+/**
+ * When a forward page's positions are known from the request alone (a cursor, or a partition
+ * and an offset), its first fetch starts at once, alongside the offsets lookup, instead of
+ * after it: a page then costs one round trip to the broker, not two.
+ */
+function prefetch(context: PageContext, options: PageOptions): ScanOptions['prefetched'] {
+  const { query } = options;
+  let positions: Map<number, number> | null = null;
+  if (query.cursor !== undefined) {
+    try {
+      const cursor = decodeCursor(query.cursor);
+      if (cursor.direction === 'forward') positions = cursor.positions;
+    } catch {
+      return undefined; // resolveStart reports the bad cursor
+    }
+  } else if (
+    query.partition !== undefined &&
+    query.offset !== undefined &&
+    query.timestamp === undefined &&
+    query.direction === 'forward'
+  ) {
+    positions = new Map([[query.partition, query.offset]]);
+  }
+  if (positions === null) return undefined;
+  const share = Math.max(10, Math.ceil(query.limit / positions.size));
+  const maxBytes = context.sizes.bytesFor(share);
+  const results = context.reader.fetch(
+    options.topic,
+    [...positions].map(([partition, offset]) => ({ partition, offset, maxBytes })),
+  );
+  results.catch(() => undefined); // an offset out of range is found by the offsets lookup
+  return { offsets: new Map(positions), results };
+}
+
+/**
+ * A forward page whose first fetch answered for every partition needs no offsets lookup: the
+ * fetch carries each partition's log start offset and high watermark.
+ */
+async function startFromPrefetch(
+  prefetched: ScanOptions['prefetched'],
+): Promise<ResolvedStart | null> {
+  if (!prefetched) return null;
+  const results = await prefetched.results.catch(() => null);
+  if (!results) return null;
+  const offsets: PartitionOffsets[] = [];
+  const positions = new Map<number, number>();
+  for (const [partition, offset] of prefetched.offsets) {
+    const result = results.get(partition);
+    if (!result) return null;
+    offsets.push({
+      partition,
+      logStartOffset: result.logStartOffset,
+      highWatermark: result.highWatermark,
+    });
+    positions.set(
+      partition,
+      Math.min(Math.max(offset, result.logStartOffset), result.highWatermark),
+    );
+  }
+  offsets.sort((a, b) => a.partition - b.partition);
+  return { direction: 'forward', positions, offsets };
+}
+
 async function scanPage(
   context: PageContext,
   options: PageOptions,
   start: ResolvedStart,
+  prefetched?: ScanOptions['prefetched'],
 ): Promise<MessagePage> {
   const { query, filter, decode } = options;
   const scanLimit = options.scanLimit ?? PAGE_SCAN_LIMIT;
@@ -140,6 +207,7 @@ async function scanPage(
     end: new Map(offsets.map((p) => [p.partition, p.highWatermark])),
     floor: new Map(offsets.map((p) => [p.partition, p.logStartOffset])),
     sizes: context.sizes,
+    ...(prefetched && start.direction === 'forward' ? { prefetched } : {}),
   });
   scan.wanted = query.limit;
   const messages: Message[] = [];

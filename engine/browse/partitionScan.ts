@@ -4,12 +4,17 @@
  * partition, then offset), so that "all partitions" reads like one log.
  */
 import type { Direction } from './cursor';
-import type { FetchRequest, LogReader } from './logReader';
+import type { FetchRequest, FetchResult, LogReader } from './logReader';
 import type { RawRecord } from './record';
 
 /** Bytes one record takes in a fetch beyond its key, value and headers (batch and record headers). */
 const RECORD_OVERHEAD = 70;
-const MIN_FETCH_BYTES = 32 * 1024;
+const MIN_FETCH_BYTES = 64 * 1024;
+/**
+ * A fetch answers from the start of the batch holding the offset, and drops a batch cut by
+ * the byte limit: ask for one typical producer batch more than the records need.
+ */
+const BATCH_SLACK_BYTES = 32 * 1024;
 const MAX_FETCH_BYTES = 8 * 1024 * 1024;
 /** A fetch that returns nothing although data is there asks for more bytes, up to this. */
 const LARGEST_FETCH_BYTES = 256 * 1024 * 1024;
@@ -36,7 +41,10 @@ export class RecordSizeEstimate {
   /** Bytes to ask for to get about `count` records. */
   bytesFor(count: number): number {
     const average = this.records === 0 ? 1024 : this.bytes / this.records;
-    return Math.min(MAX_FETCH_BYTES, Math.max(MIN_FETCH_BYTES, Math.ceil(count * average * 1.25)));
+    return Math.min(
+      MAX_FETCH_BYTES,
+      Math.max(MIN_FETCH_BYTES, Math.ceil(count * average * 1.25) + BATCH_SLACK_BYTES),
+    );
   }
 }
 
@@ -65,6 +73,11 @@ export interface ScanOptions {
   floor: Map<number, number>;
   sizes: RecordSizeEstimate;
   signal?: AbortSignal;
+  /**
+   * Forward only: first fetches already under way (started before the offsets were known),
+   * with the offset each one asked for; a stream uses its one if it starts at that offset.
+   */
+  prefetched?: { offsets: Map<number, number>; results: Promise<Map<number, FetchResult>> };
 }
 
 export class PartitionScan {
@@ -115,6 +128,15 @@ export class PartitionScan {
     return best.buffer[best.index++]!;
   }
 
+  /** The prefetched answer for a partition at this offset, once; null when there is none. */
+  private async takePrefetched(partition: number, offset: number): Promise<FetchResult | null> {
+    const prefetched = this.options.prefetched;
+    if (!prefetched || prefetched.offsets.get(partition) !== offset) return null;
+    prefetched.offsets.delete(partition);
+    const results = await prefetched.results.catch(() => null);
+    return results?.get(partition) ?? null;
+  }
+
   private before(a: RawRecord, b: RawRecord): boolean {
     const order = compareRecords(a, b);
     return this.direction === 'forward' ? order < 0 : order > 0;
@@ -138,7 +160,9 @@ export class PartitionScan {
           offset: fetchOffset,
           maxBytes: Math.min(LARGEST_FETCH_BYTES, sizes.bytesFor(wanted) * extraBytes),
         };
-        const result = (await reader.fetch(topic, [request], { signal })).get(partition);
+        const result =
+          (await this.takePrefetched(partition, fetchOffset)) ??
+          (await reader.fetch(topic, [request], { signal })).get(partition);
         if (!result) throw new Error(`the fetch returned no answer for partition ${partition}`);
         const records = result.records.filter((r) => r.offset >= fetchOffset && r.offset < end);
         sizes.observe(records);

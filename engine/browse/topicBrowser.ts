@@ -164,7 +164,7 @@ export class TopicBrowser {
           sizes: source.sizes(topic),
           signal: context.signal,
         });
-        scan.wanted = 2000;
+        scan.wanted = 5000;
         const messages: Message[] = [];
         const decode = {
           keyAs: input.keyAs,

@@ -5,7 +5,7 @@
  * Idempotent: a topic that exists is topped up to its full count if a previous run was cut
  * short, and never duplicated. With `live`, it then keeps producing new records at a gentle rate.
  */
-import { CompressionTypes, type Message as KafkajsMessage } from 'kafkajs';
+import kafkajs, { type Message as KafkajsMessage } from 'kafkajs';
 import type { KafkaSource } from '../sources/kafkaSource';
 import {
   DEMO_ORDERS_TOPIC,
@@ -19,12 +19,15 @@ import {
   type DemoRecord,
 } from './demoData';
 
+// kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports.
+const { CompressionTypes } = kafkajs;
+
 interface DemoTopic {
   name: string;
   partitions: number;
   configs: Record<string, string>;
   count: number;
-  compression: CompressionTypes;
+  compression: number;
   make(index: number, timestamp: number): DemoRecord;
 }
 
@@ -48,8 +51,13 @@ const TOPICS: DemoTopic[] = [
   },
 ];
 
-/** Records per produce request: large batches make seeding fast. */
-const CHUNK = 5000;
+/**
+ * Records per produce request (spread over the partitions): batches of the size a producer
+ * with default settings writes (~16 KB), since a fetch returns whole batches and the browse
+ * views should feel like they do on a real topic. Many requests in flight keep it fast.
+ */
+const CHUNK = 120;
+const IN_FLIGHT = 24;
 
 export interface DemoOptions {
   source: KafkaSource;
@@ -129,19 +137,25 @@ export class DemoSeeder {
 
   private async produce(topic: DemoTopic, from: number, end: number): Promise<void> {
     const producer = await this.options.source.connectedProducer();
+    // Several requests in flight: the next chunk is made while the broker appends the last.
+    // One connection answers in order, so the partitions keep the records' order.
+    const inFlight = new Set<Promise<unknown>>();
     for (let first = from; first < topic.count && !this.stopped; first += CHUNK) {
       const messages: KafkajsMessage[] = [];
       for (let i = first; i < Math.min(topic.count, first + CHUNK); i++) {
-        const record = topic.make(i, simulatedTime(i, topic.count, end));
-        messages.push({
-          key: record.key,
-          value: record.value,
-          timestamp: String(record.timestamp),
-          headers: record.headers,
-        });
+        messages.push(kafkajsMessage(topic.make(i, simulatedTime(i, topic.count, end))));
       }
-      await producer.send({ topic: topic.name, acks: 1, compression: topic.compression, messages });
+      const sent = producer.send({
+        topic: topic.name,
+        acks: 1,
+        compression: topic.compression,
+        messages,
+      });
+      inFlight.add(sent);
+      void sent.finally(() => inFlight.delete(sent)).catch(() => undefined);
+      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
   }
 
   /** A few orders a second and a reading per device every few seconds, stamped now. */

@@ -3,7 +3,7 @@
  * the project's own codecs (broker/protocol/records/compression: pure code, no I/O), so that
  * browsing a compressed topic works on any cluster and producing with them is possible too.
  */
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { compress, decompress, initCompression } from '../../broker/protocol/records/compression';
 
 /** kafkajs hands `compress` its Encoder; only its bytes matter here. */
@@ -11,7 +11,10 @@ interface KafkajsEncoder {
   buffer: Buffer;
 }
 
-type CodecId = CompressionTypes.Snappy | CompressionTypes.LZ4 | CompressionTypes.ZSTD;
+// kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports.
+const { CompressionCodecs, CompressionTypes } = kafkajs;
+
+type CodecId = 2 | 3 | 4;
 
 function adapter(codec: CodecId) {
   const instance = {

@@ -10,7 +10,7 @@
  * clients (the one thing here that leans on kafkajs internals; KafkaSource.open checks it is
  * there and fails with a clear message otherwise).
  */
-import { Kafka, logLevel, type Admin, type Producer, type SASLOptions } from 'kafkajs';
+import kafkajs, { type Admin, type Producer, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
 import type {
   BrokerInfo,
@@ -107,7 +107,10 @@ interface InternalCluster {
   disconnect(): Promise<void>;
   metadata(options?: { topics?: string[] }): Promise<InternalMetadata>;
   addTargetTopic(topic: string): Promise<void>;
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
   refreshMetadata(): Promise<void>;
+  refreshMetadataIfNecessary(): Promise<void>;
+  findTopicPartitionMetadata(topic: string): { partitionId: number }[];
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
   findBroker(options: { nodeId: string }): Promise<InternalBroker>;
   fetchTopicsOffset(
@@ -120,6 +123,9 @@ interface InternalCluster {
   ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
   targetTopics: Set<string>;
 }
+
+// kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports.
+const { Kafka, logLevel } = kafkajs;
 
 /** Read everything up to the high watermark: a browser shows what is there. */
 const READ_UNCOMMITTED = 0;
@@ -166,7 +172,7 @@ export function kafkaConfig(settings: KafkaSourceSettings) {
 const CREATE_CLUSTER = 'private:Kafka:createCluster';
 
 export class KafkaSource implements LogReader {
-  private readonly kafka: Kafka;
+  private readonly kafka: InstanceType<typeof Kafka>;
   private admin: Promise<Admin> | null = null;
   private cluster: Promise<InternalCluster> | null = null;
   private producer: Promise<Producer> | null = null;
@@ -258,7 +264,8 @@ export class KafkaSource implements LogReader {
     return this.run('list the topics', async (cluster) => {
       const metadata = await cluster.metadata({ topics: [] });
       const topics = metadata.topicMetadata.filter((t) => t.partitionMetadata.length > 0);
-      for (const t of topics) cluster.targetTopics.add(t.topic);
+      // kafkajs locates partition leaders from the metadata of its target topics.
+      await cluster.addMultipleTargetTopics(topics.map((t) => t.topic));
       const messages = await this.messageCounts(
         cluster,
         topics.map((t) => ({
@@ -432,11 +439,14 @@ export class KafkaSource implements LogReader {
             header.value,
           ];
       }
+      // The time is set here so that it can be returned: a CreateTime topic's ack carries none.
+      const createTime = Date.now();
       const [result] = await producer.send({
         topic,
         acks: -1,
         messages: [
           {
+            timestamp: String(createTime),
             key: message.key,
             value: message.value,
             headers,
@@ -449,7 +459,7 @@ export class KafkaSource implements LogReader {
       return {
         partition: result.partition,
         offset: Number(result.baseOffset ?? result.offset),
-        timestamp: timestamp >= 0 ? timestamp : null,
+        timestamp: timestamp >= 0 ? timestamp : createTime,
       };
     } catch (error) {
       throw kafkaError(error, this.context(`produce to topic "${topic}"`));
@@ -490,8 +500,7 @@ export class KafkaSource implements LogReader {
 
   async offsets(topic: string): Promise<PartitionOffsets[]> {
     return this.run(`read the offsets of topic "${topic}"`, async (cluster) => {
-      const found = await this.topicMetadata(cluster, topic);
-      const partitions = found.partitionMetadata.map((p) => p.partitionId).sort((a, b) => a - b);
+      const partitions = await this.partitionsOf(cluster, topic);
       const counts = await this.messageCounts(cluster, [{ topic, partitions }]);
       return partitions.map((partition) => ({
         partition,
@@ -668,6 +677,27 @@ export class KafkaSource implements LogReader {
     }
   }
 
+  /**
+   * The partitions of a topic from kafkajs's metadata cache (refreshed when older than its
+   * max age): every page asks for offsets, and a Metadata round trip each time would cost as
+   * much as the fetch itself.
+   */
+  private async partitionsOf(cluster: InternalCluster, topic: string): Promise<number[]> {
+    if (cluster.targetTopics.has(topic)) {
+      await cluster.refreshMetadataIfNecessary();
+      try {
+        return cluster
+          .findTopicPartitionMetadata(topic)
+          .map((p) => p.partitionId)
+          .sort((a, b) => a - b);
+      } catch {
+        // not in the cache after all: ask the cluster below
+      }
+    }
+    const found = await this.topicMetadata(cluster, topic);
+    return found.partitionMetadata.map((p) => p.partitionId).sort((a, b) => a - b);
+  }
+
   private async topicMetadata(cluster: InternalCluster, topic: string) {
     const metadata = await cluster.metadata({ topics: [topic] }).catch((error: unknown) => {
       if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
@@ -677,7 +707,7 @@ export class KafkaSource implements LogReader {
     });
     const found = metadata.topicMetadata.find((t) => t.topic === topic);
     if (!found || found.topicErrorCode === 3) throw notFound(`Topic "${topic}"`);
-    cluster.targetTopics.add(topic);
+    await cluster.addTargetTopic(topic);
     return found;
   }
 
