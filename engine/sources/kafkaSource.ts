@@ -358,9 +358,8 @@ export class KafkaSource implements LogReader {
     } catch (error) {
       throw kafkaError(error, this.context(`delete topic "${topic}"`));
     } finally {
-      // kafkajs keeps asking for the metadata of topics it once knew; forget this one.
-      const cluster = await this.cluster?.catch(() => null);
-      cluster?.targetTopics.delete(topic);
+      // kafkajs's metadata cache keeps the topic and trips over it later: start it afresh.
+      this.resetCluster();
       this.sizeEstimates.delete(topic);
     }
   }
@@ -620,6 +619,13 @@ export class KafkaSource implements LogReader {
     );
   }
 
+  /** Drops the reading connection, so the next call builds it (and its metadata) anew. */
+  private resetCluster(): void {
+    const cluster = this.cluster;
+    this.cluster = null;
+    void cluster?.then((c) => c.disconnect()).catch(() => undefined);
+  }
+
   /** Drops connections after a failure, so the next call connects afresh. */
   private reset(): void {
     const pending = [this.admin, this.cluster, this.producer];
@@ -663,13 +669,20 @@ export class KafkaSource implements LogReader {
   /** Runs work on the internal cluster and turns any failure into an ApiError. */
   private async run<T>(action: string, work: (cluster: InternalCluster) => Promise<T>): Promise<T> {
     try {
-      return await work(await this.internalCluster());
+      try {
+        return await work(await this.internalCluster());
+      } catch (error) {
+        // A TypeError is kafkajs's metadata cache in a broken state (a topic deleted under
+        // it): rebuild the connection and try once more.
+        if (!(error instanceof TypeError)) throw error;
+        this.resetCluster();
+        return await work(await this.internalCluster());
+      }
     } catch (error) {
       if (error instanceof ApiError) throw error;
       if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
-        // A topic deleted elsewhere would poison every later metadata refresh: forget them all.
-        const cluster = await this.cluster?.catch(() => null);
-        cluster?.targetTopics.clear();
+        // A topic deleted elsewhere would poison every later metadata refresh.
+        this.resetCluster();
       }
       const name = (error as { name?: string }).name ?? '';
       if (/Connection|Timeout|BrokerNotFound|NumberOfRetries/.test(name)) this.reset();
