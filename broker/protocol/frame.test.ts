@@ -45,7 +45,7 @@ function feedChecked(decoder: FrameDecoder, chunks: Uint8Array[]): Buffer[] {
   return frames;
 }
 
-describe('FrameDecoder', () => {
+describe('FrameDecoder', { timeout: 60_000 }, () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('returns exactly the frames sent, however the stream is cut', () => {

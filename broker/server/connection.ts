@@ -320,7 +320,10 @@ export class Connection {
   drain(): Promise<void> {
     if (!this.closed && !this.draining) {
       this.draining = true;
-      this.socket.pause();
+      // Keep reading (new requests are dropped in `receive`): a paused socket would never see
+      // the client's FIN, and the connection would never close.
+      this.readingPaused = false;
+      this.socket.resume();
       this.abortController.abort();
       if (this.pending.length === 0) this.socket.end();
     }

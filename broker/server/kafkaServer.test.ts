@@ -126,7 +126,7 @@ function kafkajs(port: number, extra: Record<string, unknown> = {}) {
   });
 }
 
-describe('KafkaServer', () => {
+describe('KafkaServer', { timeout: 60_000 }, () => {
   it('listens on 127.0.0.1 by default, on a free port when asked for port 0', async () => {
     const { server, port } = await startBroker();
     expect(server.address.host).toBe('127.0.0.1');
@@ -365,6 +365,25 @@ describe('KafkaServer', () => {
     await admin.connect();
     expect(await admin.listTopics()).toEqual([]);
     await admin.disconnect();
+  });
+
+  it('on close, closes idle connections and those whose last request was answered, without waiting for the timeout', async () => {
+    const broker = await startBroker({ shutdownTimeoutMs: 600_000 });
+    const idle = await rawClient(broker.port);
+    const busy = await rawClient(broker.port);
+    await busy.request(ApiKey.Metadata, 1, { topics: [] });
+    const waiting = busy.frame(ApiKey.ListGroups, 4, {});
+    busy.write(waiting.bytes);
+    await expect.poll(() => broker.waiting).toEqual([waiting.correlationId]);
+    const closing = broker.server.close();
+    // As librdkafka does: more requests after the broker began to close. They are not
+    // answered, but they must be read, or the client's FIN behind them never is.
+    busy.write(busy.frame(ApiKey.Metadata, 1, { topics: [] }).bytes);
+    idle.write(idle.frame(ApiKey.Metadata, 1, { topics: [] }).bytes);
+    broker.release(waiting.correlationId);
+    await closing;
+    await Promise.all([idle.closed, busy.closed]);
+    expect(broker.server.connectionCount).toBe(0);
   });
 
   it('on close, finishes requests already received, then closes their connections', async () => {

@@ -83,7 +83,7 @@ const expectedFailure = (error: unknown): boolean =>
   error instanceof VarintError ||
   error instanceof UnsupportedVersionError;
 
-describe('request decoding on hostile bytes', () => {
+describe('request decoding on hostile bytes', { timeout: 60_000 }, () => {
   it('decodes the captured frames', async () => {
     for (const frame of await capturedFrames()) decodeRequest(frame);
   });

@@ -88,7 +88,7 @@ const batchOf = (values: string[], timestamp = Date.now()) =>
 const valuesOf = (batches: Uint8Array[]): string[] =>
   batches.flatMap((batch) => decodeRecordBatch(batch).records.map((r) => r.value!.toString()));
 
-describe('handlers over the commit log', () => {
+describe('handlers over the commit log', { timeout: 60_000 }, () => {
   it('kafkajs creates a topic, produces with acks -1, 1 and 0, and finds the records in the log', async () => {
     const { kafka, log } = await startBroker();
     const admin = await connectedAdmin(kafka);
