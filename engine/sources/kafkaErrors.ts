@@ -59,6 +59,21 @@ const UNREACHABLE: Record<string, string> = {
   ECONNRESET: 'the connection was reset (a TLS listener reached without TLS, or a firewall?)',
 };
 
+const TLS_MESSAGES: [RegExp, string][] = [
+  [/self[- ]signed certificate in certificate chain/i, 'SELF_SIGNED_CERT_IN_CHAIN'],
+  [/self[- ]signed certificate/i, 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+  [/unable to verify the first certificate/i, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+  [/unable to get local issuer certificate/i, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'],
+  [/certificate has expired/i, 'CERT_HAS_EXPIRED'],
+  [/certificate is not yet valid/i, 'CERT_NOT_YET_VALID'],
+  [/does not match certificate's altnames|altnames/i, 'ERR_TLS_CERT_ALTNAME_INVALID'],
+  [/wrong version number/i, 'ERR_SSL_WRONG_VERSION_NUMBER'],
+];
+
+function tlsCodeOf(message: string): string | undefined {
+  return TLS_MESSAGES.find(([pattern]) => pattern.test(message))?.[1];
+}
+
 export interface KafkaErrorContext {
   /** What was being done, e.g. `create topic "orders"`. */
   action?: string;
@@ -95,11 +110,12 @@ export function kafkaError(error: unknown, context: KafkaErrorContext = {}): Api
     }
   }
   for (const e of errors) {
-    const code = typeof e.code === 'string' ? e.code : undefined;
+    // kafkajs does not always keep Node's error code: recognise the TLS failures by message too.
+    const code = (typeof e.code === 'string' ? e.code : undefined) ?? tlsCodeOf(e.message ?? '');
     const tlsReason =
       (code && TLS_CODES[code]) ??
       (/wrong version number|certificate|SSL routines|handshake/i.test(e.message ?? '')
-        ? `TLS failed (${stripPrefix(e.message)})`
+        ? stripPrefix(e.message)
         : undefined);
     if (tlsReason) {
       return new ApiError('UNAVAILABLE', `${prefix}TLS failed with ${where(e)}: ${tlsReason}.`, {
@@ -120,6 +136,15 @@ export function kafkaError(error: unknown, context: KafkaErrorContext = {}): Api
     }
   }
   for (const e of errors) {
+    if (/^Broker not connected/.test(e.message ?? '')) {
+      // kafkajs's words when the connection opened but the broker never answered its first
+      // request (ApiVersions) within the request timeout.
+      return new ApiError(
+        'UNAVAILABLE',
+        `${prefix}${context.servers?.join(', ') ?? 'the cluster'} accepted the connection but did not answer as a Kafka broker in time: is this a Kafka listener, and does it need ${context.tls ? 'SASL' : 'TLS or SASL'}?`,
+        { kafkaError: 'TIMEOUT', cause: error },
+      );
+    }
     if (
       e.name === 'KafkaJSRequestTimeoutError' ||
       e.name === 'KafkaJSTimeout' ||
