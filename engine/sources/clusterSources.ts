@@ -8,6 +8,9 @@ import { LOCAL_CLUSTER_ID, type ClusterStore } from '../clusters/clusterStore';
 import { ApiError } from '../http/apiError';
 import { KafkaSource, type KafkaSourceSettings } from './kafkaSource';
 import { LocalBrokerAdmin } from './localBrokerAdmin';
+import type { LogReader } from '../browse/logReader';
+import type { RecordSizeEstimate } from '../browse/partitionScan';
+import { OfflineHandle } from './offline/offlineHandle';
 
 export interface LocalBroker {
   bootstrapServer: string | null;
@@ -21,6 +24,8 @@ interface Entry {
 
 export class ClusterSources {
   private readonly entries = new Map<string, Entry>();
+  /** Offline clusters: files opened on first use (engine/sources/offline). */
+  private readonly offline = new Map<string, OfflineHandle>();
 
   constructor(
     private readonly clusters: ClusterStore,
@@ -30,6 +35,22 @@ export class ClusterSources {
   /** The Kafka connection of a cluster. */
   source(id: string): KafkaSource {
     return this.entry(id).source;
+  }
+
+  /** What browsing reads from: the Kafka connection, or an offline cluster's files. */
+  reader(id: string): LogReader & { sizes(topic: string): RecordSizeEstimate } {
+    return this.offlineHandle(id) ?? this.source(id);
+  }
+
+  /** The files of an offline cluster, or null for a Kafka cluster. */
+  offlineHandle(id: string): OfflineHandle | null {
+    let handle = this.offline.get(id);
+    if (handle) return handle;
+    const cluster = this.clusters.get(id);
+    if (cluster.kind !== 'offline' || cluster.path === undefined) return null;
+    handle = new OfflineHandle(cluster.path);
+    this.offline.set(id, handle);
+    return handle;
   }
 
   /** Settings for a one-off connection (testing settings before saving them). */
@@ -42,17 +63,42 @@ export class ClusterSources {
     const entry = this.entries.get(id);
     this.entries.delete(id);
     await entry?.source.close();
+    const handle = this.offline.get(id);
+    this.offline.delete(id);
+    await handle?.close();
   }
 
   async closeAll(): Promise<void> {
     const entries = [...this.entries.values()];
     this.entries.clear();
-    await Promise.all(entries.map((e) => e.source.close()));
+    const handles = [...this.offline.values()];
+    this.offline.clear();
+    await Promise.all([...entries.map((e) => e.source.close()), ...handles.map((h) => h.close())]);
   }
 
   async details(id: string): Promise<ClusterDetails> {
     const cluster = this.clusters.get(id);
-    if (cluster.kind === 'offline') return { ...cluster, overview: null };
+    if (cluster.kind === 'offline') {
+      try {
+        const files = await this.offlineHandle(id)!.opened;
+        const topics = await files.listTopics();
+        const overview = {
+          clusterId: null,
+          brokers: [],
+          topicCount: topics.length,
+          partitionCount: topics.reduce((sum, t) => sum + t.partitions, 0),
+          underReplicatedPartitions: [],
+          offlinePartitions: [],
+        };
+        return { ...cluster, overview };
+      } catch (error) {
+        const detail =
+          error instanceof ApiError
+            ? error.toDetail()
+            : { code: 'INTERNAL' as const, message: String(error) };
+        return { ...cluster, overview: null, overviewError: detail };
+      }
+    }
     try {
       return { ...cluster, overview: await this.source(id).overview() };
     } catch (error) {
@@ -65,18 +111,24 @@ export class ClusterSources {
   }
 
   async listTopics(id: string): Promise<TopicSummary[]> {
+    const offline = this.offlineHandle(id);
+    if (offline) return (await offline.opened).listTopics();
     const { source, admin } = this.entry(id);
     const bytes = admin ? await admin.topicBytes().catch(() => undefined) : undefined;
     return source.listTopics(bytes);
   }
 
   async describeTopic(id: string, topic: string): Promise<TopicDetails> {
+    const offline = this.offlineHandle(id);
+    if (offline) return (await offline.opened).describeTopic(topic);
     const { source, admin } = this.entry(id);
     const storage = admin ? await admin.partitionStorage(topic).catch(() => undefined) : undefined;
     return source.describeTopic(topic, storage);
   }
 
   async segments(id: string, topic: string, partition: number): Promise<SegmentList> {
+    const offline = this.offlineHandle(id);
+    if (offline) return (await offline.opened).segments(topic, partition);
     const { source, admin } = this.entry(id);
     const offsets = (await source.offsets(topic)).find((p) => p.partition === partition);
     if (!offsets)
@@ -92,8 +144,10 @@ export class ClusterSources {
         ...base,
         supported: false,
         message:
-          'Kafka does not expose segments over its protocol: segments are files on the brokers’ disks. ' +
-          'The partition’s offsets are shown instead.',
+          id === LOCAL_CLUSTER_ID
+            ? 'The local broker’s admin API is not known to this engine (it was started without --broker-admin), so its segments cannot be listed.'
+            : 'Kafka does not expose segments over its protocol: segments are files on the brokers’ disks. ' +
+              'The partition’s offsets are shown instead.',
         segments: [],
       };
     }

@@ -168,6 +168,37 @@ describe('demo data', () => {
   });
 });
 
+describe('demo data, again', () => {
+  it('is not seeded twice by a second engine, and --demo-live keeps producing', async () => {
+    const live = await startNodeProcess(
+      builtFile('engine/cli.js'),
+      [
+        '--data-dir',
+        await temporaryDir('browse-live'),
+        '--port',
+        '0',
+        '--broker',
+        bootstrap,
+        '--demo-live',
+      ],
+      /^\{"event":"ready","port":(\d+)\}$/,
+      { LOGSCOPE_TOKEN: token },
+    );
+    const orders = async () => {
+      const response = await fetch(
+        `http://127.0.0.1:${live.match[1]}/api/v1/clusters/local/topics/demo.orders`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      const topic = (await response.json()) as { partitions: { messages: number }[] };
+      return topic.partitions.reduce((sum, p) => sum + p.messages, 0);
+    };
+    const grown = await eventually(orders, (n) => n > 50_000, 'live demo orders');
+    // A second full seed would have doubled the topic.
+    expect(grown).toBeLessThan(51_000);
+    expect(await live.process.stop()).toBe(0);
+  });
+});
+
 describe('topics', () => {
   it('creates a topic, reads and changes its configs, describes it, and deletes it', async () => {
     const topic = `t-admin-${Date.now()}`;
