@@ -15,6 +15,7 @@ import type { Handlers } from './http/router';
 import { JobManager } from './jobs/jobManager';
 import { ClusterSources } from './sources/clusterSources';
 import { LocalBrokerMonitor } from './sources/localBrokerMonitor';
+import { checkOfflinePath } from './sources/offline/openOfflineSource';
 
 export interface EngineOptions {
   host: string;
@@ -67,7 +68,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const handlers: Handlers = {
     getStatus: async () => status(),
     listClusters: async () => ({ clusters: clusters.list() }),
-    createCluster: async ({ body }) => clusters.create(body),
+    createCluster: async ({ body }) => {
+      if (body.kind === 'offline') await checkOfflinePath(body.path);
+      return clusters.create(body);
+    },
     getCluster: async ({ params }) => sources.details(params.cluster),
     updateCluster: async ({ params, body }) => {
       const updated = await clusters.update(params.cluster, body);

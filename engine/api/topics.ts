@@ -73,6 +73,17 @@ export const TopicConfigs = z.object({ configs: z.array(TopicConfigEntry) });
 /** Sets (string) or resets to default (null) topic configs by name. */
 export const TopicConfigPatch = z.object({ configs: z.record(z.string(), z.string().nullable()) });
 
+/** A damaged spot in a log file (offline sources): where, at which offset, what, and what the reader did. */
+export const Damage = z.object({
+  file: z.string(),
+  position: z.number().int(),
+  offset: z.number().nullable(),
+  kind: z.enum(['TRUNCATED', 'LENGTH_PAST_EOF', 'ZERO_FILLED_TAIL', 'CRC_MISMATCH', 'CORRUPT']),
+  message: z.string(),
+  effect: z.enum(['skipped', 'stopped']),
+});
+export type Damage = z.infer<typeof Damage>;
+
 export const Segment = z.object({
   baseOffset: z.number(),
   lastOffset: z.number(),
@@ -84,6 +95,11 @@ export const Segment = z.object({
   createdAt: z.number().nullable(),
   rolledAt: z.number().nullable(),
   active: z.boolean(),
+  /** Offline sources: the segment's `.log` file, its index entry counts, and damage found in it. */
+  file: z.string().optional(),
+  indexEntries: z.number().int().nullable().optional(),
+  timeIndexEntries: z.number().int().nullable().optional(),
+  damage: z.array(Damage).optional(),
 });
 export type Segment = z.infer<typeof Segment>;
 
@@ -98,6 +114,8 @@ export const SegmentList = z.object({
   retentionCutoffTimestamp: z.number().nullable(),
   /** Partition size on disk, from DescribeLogDirs, where segments are not available. */
   partitionBytes: z.number().nullable(),
+  /** Offline sources: every damaged spot found in the partition's files so far. */
+  damage: z.array(Damage).optional(),
 });
 export type SegmentList = z.infer<typeof SegmentList>;
 

@@ -47,7 +47,7 @@ export class TopicBrowser {
 
   async page(cluster: string, topic: string, query: MessagesQuery): Promise<MessagePage> {
     const filter = filterFrom(query.filter, 'query.filter');
-    const source = this.sources.source(cluster);
+    const source = this.sources.reader(cluster);
     return readPage(
       { reader: source, sizes: source.sizes(topic) },
       {
@@ -67,7 +67,7 @@ export class TopicBrowser {
     offset: number,
     query: z.infer<typeof MessageQuery>,
   ): Promise<Message> {
-    const source = this.sources.source(cluster);
+    const source = this.sources.reader(cluster);
     const bounds = (await source.offsets(topic)).find((p) => p.partition === partition);
     if (!bounds) {
       throw new ApiError('NOT_FOUND', `Partition ${partition} of topic "${topic}" was not found.`);
@@ -142,7 +142,7 @@ export class TopicBrowser {
   /** Starts a filtered search over a range as a job; its result is a SearchResult. */
   startSearch(cluster: string, topic: string, input: SearchInput): Job {
     const filter = filterFrom(input.filter, 'body.filter')!;
-    const source = this.sources.source(cluster);
+    const source = this.sources.reader(cluster);
     return this.jobs.start({
       kind: 'search',
       title: `Search ${topic} for ${input.filter}`,

@@ -1,0 +1,180 @@
+/**
+ * Walks a `.log` segment file entry by entry, reading it in large chunks, and builds what a
+ * reader needs to find things in it without keeping it in memory: a sparse index (one entry
+ * about every 4 KiB, like Kafka's `index.interval.bytes`) of batch start positions with the
+ * largest timestamp up to the next entry, counts, and the damage it met. The `.log` is the
+ * truth here; index files are only hints checked against it (segmentReader.ts).
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { iterateLogEntries } from '../../../broker/protocol/records';
+import { corruptionKind, type Damage } from './damage';
+import { lastOffsetOf, type GoodEntry } from './entryRecords';
+
+export const WALK_CHUNK_BYTES = 8 * 1024 * 1024;
+const SPARSE_INTERVAL_BYTES = 4096;
+
+export interface SegmentWalk {
+  /** Base offsets of the batches the sparse index points at, ascending. */
+  offsets: number[];
+  positions: number[];
+  /** Largest record timestamp from each sparse entry up to the next one. */
+  maxTimestamps: number[];
+  batches: number;
+  records: number;
+  /** Offset of the first and last record, or null for an empty segment. */
+  firstOffset: number | null;
+  lastOffset: number | null;
+  firstTimestamp: number | null;
+  maxTimestamp: number | null;
+  /** Where readable data ends: the file size, or the position of the damage that stopped the walk. */
+  endPosition: number;
+  damage: Damage[];
+}
+
+export interface WalkOptions {
+  /** Start here instead of at byte 0 (a position an index entry pointed at). */
+  start?: number;
+  /** Check every entry's CRC (a full validation); else only framing is checked. */
+  verifyCrc?: boolean;
+  chunkBytes?: number;
+  /** Called for each well-framed entry, with its bytes (only valid during the call). */
+  onEntry?: (entry: GoodEntry, filePosition: number) => void;
+}
+
+export async function walkSegment(
+  handle: FileHandle,
+  file: string,
+  size: number,
+  options: WalkOptions = {},
+): Promise<SegmentWalk> {
+  const walk: SegmentWalk = {
+    offsets: [],
+    positions: [],
+    maxTimestamps: [],
+    batches: 0,
+    records: 0,
+    firstOffset: null,
+    lastOffset: null,
+    firstTimestamp: null,
+    maxTimestamp: null,
+    endPosition: size,
+    damage: [],
+  };
+  const chunkBytes = options.chunkBytes ?? WALK_CHUNK_BYTES;
+  let buffer = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(size, 1)));
+  let position = options.start ?? 0;
+  let lastSparse = -Infinity;
+  walking: while (position < size) {
+    const length = Math.min(buffer.length, size - position);
+    const { bytesRead } = await handle.read(buffer, 0, length, position);
+    const chunk = buffer.subarray(0, bytesRead);
+    let resumeAt = -1;
+    for (const entry of iterateLogEntries(chunk, { verifyCrc: options.verifyCrc ?? false })) {
+      const at = position + entry.position;
+      if (entry.kind === 'truncated') {
+        if (at + entry.availableBytes < size) {
+          // Only the chunk ends here: read on from this entry, with room for all of it.
+          if (entry.requiredBytes !== null && entry.requiredBytes > buffer.length) {
+            if (at + entry.requiredBytes > size) {
+              walk.damage.push(pastEof(file, at, chunk, entry.position, entry.requiredBytes, size));
+              walk.endPosition = at;
+              break walking;
+            }
+            buffer = Buffer.allocUnsafe(entry.requiredBytes);
+          }
+          resumeAt = at;
+          break;
+        }
+        walk.damage.push(
+          entry.requiredBytes !== null && entry.requiredBytes > 2 * entry.availableBytes + 4096
+            ? pastEof(file, at, chunk, entry.position, entry.requiredBytes, size)
+            : {
+                file,
+                position: at,
+                offset: readOffset(chunk, entry.position),
+                kind: 'TRUNCATED',
+                message: `the file ends inside an entry: ${entry.availableBytes} of ${entry.requiredBytes ?? 'at least 17'} bytes present`,
+                effect: 'stopped',
+              },
+        );
+        walk.endPosition = at;
+        break walking;
+      }
+      if (entry.kind === 'corrupt') {
+        const zeroTail =
+          entry.sizeInBytes === null &&
+          isZeroFrom(chunk, entry.position) &&
+          at + chunk.length - entry.position >= size;
+        walk.damage.push({
+          file,
+          position: at,
+          offset: zeroTail ? null : readOffset(chunk, entry.position),
+          kind: zeroTail ? 'ZERO_FILLED_TAIL' : corruptionKind(entry.error),
+          message: zeroTail
+            ? `${size - at} zero bytes from here to the end of the file`
+            : entry.error.message,
+          effect: entry.sizeInBytes === null ? 'stopped' : 'skipped',
+        });
+        if (entry.sizeInBytes === null) {
+          walk.endPosition = at;
+          break walking;
+        }
+        continue;
+      }
+      const last = lastOffsetOf(entry);
+      const first = entry.kind === 'batch' ? Number(entry.header.baseOffset) : last;
+      const maxTimestamp =
+        entry.kind === 'batch' ? Number(entry.header.maxTimestamp) : legacyTimestamp(entry.bytes);
+      if (at - lastSparse >= SPARSE_INTERVAL_BYTES) {
+        walk.offsets.push(first);
+        walk.positions.push(at);
+        walk.maxTimestamps.push(maxTimestamp);
+        lastSparse = at;
+      } else if (maxTimestamp > walk.maxTimestamps[walk.maxTimestamps.length - 1]!) {
+        walk.maxTimestamps[walk.maxTimestamps.length - 1] = maxTimestamp;
+      }
+      walk.batches++;
+      walk.records += entry.kind === 'batch' ? entry.header.recordsCount : 1;
+      walk.firstOffset ??= first;
+      walk.lastOffset = last;
+      if (entry.kind === 'batch') walk.firstTimestamp ??= Number(entry.header.baseTimestamp);
+      walk.maxTimestamp = Math.max(walk.maxTimestamp ?? -Infinity, maxTimestamp);
+      options.onEntry?.(entry, at);
+    }
+    if (resumeAt < 0) break;
+    position = resumeAt;
+  }
+  return walk;
+}
+
+function pastEof(
+  file: string,
+  at: number,
+  chunk: Buffer,
+  local: number,
+  required: number,
+  size: number,
+): Damage {
+  return {
+    file,
+    position: at,
+    offset: readOffset(chunk, local),
+    kind: 'LENGTH_PAST_EOF',
+    message: `the entry's length says ${required} bytes, but the file ends ${size - at} bytes after its start (a wrong length, or a file cut short)`,
+    effect: 'stopped',
+  };
+}
+
+function readOffset(chunk: Buffer, at: number): number | null {
+  return at + 8 <= chunk.length ? Number(chunk.readBigInt64BE(at)) : null;
+}
+
+function isZeroFrom(chunk: Buffer, at: number): boolean {
+  for (let i = at; i < chunk.length; i++) if (chunk[i] !== 0) return false;
+  return true;
+}
+
+/** A magic 1 message's timestamp (bytes 18..26 of the entry); -1 for magic 0. */
+function legacyTimestamp(bytes: Buffer): number {
+  return bytes[16] === 1 && bytes.length >= 26 ? Number(bytes.readBigInt64BE(18)) : -1;
+}
