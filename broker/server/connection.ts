@@ -28,9 +28,11 @@ import { Reader } from '../protocol/messages/reader';
 import {
   CloseConnection,
   NO_RESPONSE,
+  RAW_SASL_TOKENS,
   type ApiRegistration,
   type ConnectionState,
   type HandlerRegistry,
+  type RawSaslTokens,
   type RequestContext,
 } from './handlerRegistry';
 import type { Logger } from './logger';
@@ -133,6 +135,18 @@ export class Connection {
   }
 
   private dispatch(frame: Buffer): void {
+    const raw = this.state.attributes.get(RAW_SASL_TOKENS) as RawSaslTokens | undefined;
+    if (raw) {
+      const answer = raw(frame);
+      if (answer === null) {
+        this.fail('SASL authentication failed');
+        return;
+      }
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(answer.length);
+      this.respondNow([size, answer]);
+      return;
+    }
     const receivedAt = performance.now();
     const reader = new Reader(frame);
     let header: RequestHeader;

@@ -8,6 +8,15 @@ import { ApiKey, apiDescriptor, type ApiMessages } from '../protocol/messages/ge
 import type { Input } from '../protocol/messages/runtime';
 import type { RequestHeader } from '../protocol/messages/envelope';
 
+/**
+ * After a SaslHandshake v0 (KIP-43), the client sends its SASL tokens as bare size-prefixed
+ * frames instead of SaslAuthenticate requests. The handshake handler sets this connection
+ * attribute to a function that takes one token and returns the bare token to send back, or
+ * null to end the connection (failed authentication); it removes it when done.
+ */
+export const RAW_SASL_TOKENS: unique symbol = Symbol('raw SASL tokens');
+export type RawSaslTokens = (token: Buffer) => Buffer | null;
+
 /** A handler returns this to send no response at all (Produce with acks=0). */
 export const NO_RESPONSE: unique symbol = Symbol('no response');
 export type NoResponse = typeof NO_RESPONSE;

@@ -3,12 +3,13 @@
  * and this exchange until it authenticates (the connection layer enforces that through
  * `beforeAuthentication` and `ConnectionState.authenticated`).
  *
- * Only SaslHandshake v1 is advertised: with v0, a client sends the SASL tokens as raw frames
- * instead of SaslAuthenticate requests, which this broker does not speak.
+ * SaslHandshake v0 (KIP-43) is served too: librdkafka only recognises SASL support when the
+ * range includes v0. After a v0 handshake the client sends its tokens as bare frames; the
+ * connection hands those to the exchange through `RAW_SASL_TOKENS`.
  */
 import { ErrorCode } from '../../protocol/errors';
 import { ApiKey } from '../../protocol/messages/generated/index';
-import type { HandlerRegistry } from '../handlerRegistry';
+import { RAW_SASL_TOKENS, type HandlerRegistry, type RawSaslTokens } from '../handlerRegistry';
 import { SASL_MECHANISMS, type SaslMechanism, type SaslUsers } from '../sasl/credentials';
 import { startSaslExchange, type SaslExchange } from '../sasl/saslExchange';
 
@@ -17,7 +18,7 @@ const EMPTY = new Uint8Array(0);
 
 export function registerSaslHandlers(registry: HandlerRegistry, users: SaslUsers): HandlerRegistry {
   registry.register(ApiKey.SaslHandshake, {
-    minVersion: 1,
+    minVersion: 0,
     maxVersion: 1,
     beforeAuthentication: true,
     handle(request, context) {
@@ -30,10 +31,23 @@ export function registerSaslHandlers(registry: HandlerRegistry, users: SaslUsers
           mechanisms: [...SASL_MECHANISMS],
         };
       }
-      context.connection.attributes.set(
-        EXCHANGE,
-        startSaslExchange(mechanism as SaslMechanism, users),
-      );
+      const exchange = startSaslExchange(mechanism as SaslMechanism, users);
+      if (context.apiVersion === 0) {
+        const { connection } = context;
+        const rawTokens: RawSaslTokens = (token) => {
+          const step = exchange.step(token);
+          if ('failed' in step) return null;
+          if (step.done) {
+            connection.attributes.delete(RAW_SASL_TOKENS);
+            connection.authenticated = true;
+            connection.principal = `User:${step.principal}`;
+          }
+          return step.response;
+        };
+        connection.attributes.set(RAW_SASL_TOKENS, rawTokens);
+      } else {
+        context.connection.attributes.set(EXCHANGE, exchange);
+      }
       return { errorCode: ErrorCode.NONE, mechanisms: [...SASL_MECHANISMS] };
     },
   });

@@ -67,6 +67,7 @@ class ScramExchange implements SaslExchange {
     | {
         phase: 'final';
         username: string;
+        clientNonce: string;
         nonce: string;
         clientFirstBare: string;
         serverFirst: string;
@@ -112,6 +113,7 @@ class ScramExchange implements SaslExchange {
     this.state = {
       phase: 'final',
       username,
+      clientNonce,
       nonce,
       clientFirstBare,
       serverFirst,
@@ -124,6 +126,7 @@ class ScramExchange implements SaslExchange {
     message: string,
     state: {
       username: string;
+      clientNonce: string;
       nonce: string;
       clientFirstBare: string;
       serverFirst: string;
@@ -138,7 +141,11 @@ class ScramExchange implements SaslExchange {
     if (fields.get('c') !== Buffer.from(state.gs2Header).toString('base64')) {
       return failed('SCRAM channel binding does not match.');
     }
-    if (fields.get('r') !== state.nonce) return failed('SCRAM nonce does not match.');
+    // librdkafka 2.0 sends its own nonce again in front of the combined one; Kafka accepts that.
+    const nonce = fields.get('r');
+    if (nonce !== state.nonce && nonce !== state.clientNonce + state.nonce) {
+      return failed('SCRAM nonce does not match.');
+    }
     const credential = this.users.scramCredential(state.username, this.mechanism);
     const { algorithm, length } = SCRAM_HASH[this.mechanism];
     const proof = Buffer.from(message.slice(proofAt + 3), 'base64');
