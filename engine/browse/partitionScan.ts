@@ -85,8 +85,6 @@ export class PartitionScan {
   private readonly direction: Direction;
   /** How many records the caller expects to take next: sizes fetches. */
   wanted = 100;
-  /** Bytes of record data fetched so far. */
-  fetchedRecords = 0;
 
   constructor(private readonly options: ScanOptions) {
     this.direction = options.direction;
@@ -166,7 +164,6 @@ export class PartitionScan {
         if (!result) throw new Error(`the fetch returned no answer for partition ${partition}`);
         const records = result.records.filter((r) => r.offset >= fetchOffset && r.offset < end);
         sizes.observe(records);
-        this.fetchedRecords += records.length;
         const next = Math.max(result.nextOffset, fetchOffset);
         if (next === fetchOffset && result.highWatermark > fetchOffset) {
           // Nothing came back although there is data: the next batch is larger than asked for.
@@ -238,7 +235,6 @@ export class PartitionScan {
           extraBytes = 1;
           offset = next;
         }
-        this.fetchedRecords += records.length;
         records.reverse();
         stream.buffer = records;
         stream.index = 0;
