@@ -6,6 +6,8 @@
  * outside producer.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import kafkajs, { type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -13,6 +15,7 @@ import type { Job, Message, MessagePage, SearchResult, TailEvent } from '../../e
 import { registerKafkaCodecs } from '../../engine/sources/kafkaCodecs';
 import {
   builtFile,
+  repoRoot,
   startNodeProcess,
   temporaryDir,
   type RunningProcess,
@@ -557,5 +560,87 @@ describe('compression and clusters', () => {
     );
     expect(details.overview).not.toBeNull();
     await api('DELETE', `/clusters/${created.id}`);
+  });
+
+  it('connects to a broker with TLS and SASL/SCRAM, and names a wrong password', async () => {
+    const dir = await temporaryDir('browse-secure');
+    const users = join(dir, 'users.json');
+    await writeFile(
+      users,
+      JSON.stringify({ users: [{ username: 'alice', password: 'alice-secret' }] }),
+    );
+    const fixtures = join(repoRoot, 'broker', 'server', 'fixtures');
+    const secure = await startNodeProcess(
+      builtFile('broker/cli.js'),
+      [
+        '--data-dir',
+        join(dir, 'data'),
+        '--port',
+        '0',
+        '--admin-port',
+        '0',
+        '--tls-cert',
+        join(fixtures, 'localhost.cert.pem'),
+        '--tls-key',
+        join(fixtures, 'localhost.key.pem'),
+        '--sasl-users',
+        users,
+      ],
+      /^logscope-broker listening on (\S+):(\d+), admin (http:\/\/\S+)$/,
+    );
+    try {
+      const server = `${secure.match[1]}:${secure.match[2]}`;
+      const ca = await readFile(join(fixtures, 'localhost.cert.pem'), 'utf8');
+      const settings = (password: string) => ({
+        kind: 'kafka',
+        name: 'Secure',
+        bootstrapServers: [server],
+        sasl: { mechanism: 'scram-sha-512', username: 'alice', password },
+        tls: { enabled: true, ca },
+      });
+      const cluster = await api<{ id: string; sasl: { hasPassword: boolean } }>(
+        'POST',
+        '/clusters',
+        settings('alice-secret'),
+      );
+      expect(cluster.sasl.hasPassword).toBe(true);
+      expect(await api('POST', `/clusters/${cluster.id}/test`)).toMatchObject({
+        ok: true,
+        brokers: 1,
+      });
+      await api('POST', `/clusters/${cluster.id}/topics`, { name: 'secure.topic' });
+      await api('POST', `/clusters/${cluster.id}/topics/secure.topic/messages`, {
+        key: 'k',
+        value: 'over TLS and SCRAM',
+      });
+      const page = await api<MessagePage>(
+        'GET',
+        `/clusters/${cluster.id}/topics/secure.topic/messages`,
+      );
+      expect(page.messages.map((m) => m.value)).toEqual(['over TLS and SCRAM']);
+
+      const wrong = await api<{ ok: boolean; error: { code: string; kafkaError: string } }>(
+        'POST',
+        '/clusters/test',
+        settings('wrong'),
+      );
+      expect(wrong).toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHORIZED', kafkaError: 'SASL_AUTHENTICATION_FAILED' },
+      });
+      const untrusted = await api<{ ok: boolean; error: { kafkaError: string; message: string } }>(
+        'POST',
+        '/clusters/test',
+        {
+          ...settings('alice-secret'),
+          tls: { enabled: true },
+        },
+      );
+      expect(untrusted).toMatchObject({ ok: false, error: { kafkaError: 'TLS_FAILURE' } });
+      expect(untrusted.error.message).toMatch(/CA certificate/);
+      await api('DELETE', `/clusters/${cluster.id}`);
+    } finally {
+      expect(await secure.process.stop()).toBe(0);
+    }
   });
 });
