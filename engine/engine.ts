@@ -9,6 +9,7 @@ import { startTail } from './browse/tail';
 import { ClusterStore, LOCAL_CLUSTER_ID } from './clusters/clusterStore';
 import { EncryptedFileVault, MemoryVault } from './clusters/secretVault';
 import { DemoSeeder } from './demo/demoSeeder';
+import { EdaService } from './eda/edaService';
 import { ApiError } from './http/apiError';
 import { EngineServer } from './http/engineServer';
 import type { Handlers } from './http/router';
@@ -59,6 +60,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const sources = new ClusterSources(clusters, localBroker);
   const jobs = new JobManager();
   const browser = new TopicBrowser(sources, jobs);
+  const eda = new EdaService((cluster) => sources.source(cluster), jobs);
 
   const status = (): Status => ({
     engine: { version: options.version, startedAt, dataDir: options.dataDir },
@@ -136,6 +138,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     produceMessage: async ({ params, body }) => browser.produce(params.cluster, params.topic, body),
     startSearch: async ({ params, body }) =>
       browser.startSearch(params.cluster, params.topic, body),
+    startSample: ({ params, body }) => eda.startSample(params.cluster, params.topic, body),
+    previewSample: ({ params, body }) => eda.preview(params.cluster, params.topic, body),
+    startScan: ({ params, body }) => eda.startScan(params.cluster, params.topic, body),
+    suggestFields: ({ params }) => eda.suggestFields(params.cluster, params.topic),
     listJobs: async () => ({ jobs: jobs.list() }),
     getJob: async ({ params }) => jobs.get(params.job),
     cancelJob: async ({ params }) => jobs.cancel(params.job),

@@ -8,3 +8,5 @@ export * from './route';
 export * from './routes';
 export * from './topics';
 export * from './messages';
+export * from './eda';
+export * from './groups';

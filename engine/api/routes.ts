@@ -7,6 +7,8 @@ import { defineRoute } from './route';
 import { Status } from './status';
 import { Cluster, ClusterInput, ClusterList, ClusterParams, ClusterPatch } from './clusters';
 import { CountJobInput, Job, JobList, JobParams } from './jobs';
+import { GroupDetails, GroupList, GroupParams, OffsetResetInput, OffsetResetResult } from './groups';
+import { FieldSuggestions, SampleInput, SamplePreview, ScanInput } from './eda';
 import {
   Message,
   MessagePage,
@@ -202,6 +204,82 @@ export const routes = {
     body: SearchInput,
     response: Job,
     status: 202,
+  }),
+  startSample: defineRoute({
+    method: 'POST',
+    path: '/clusters/{cluster}/topics/{topic}/samples',
+    tag: 'eda',
+    summary:
+      'Sample a topic (random, with replacement, systematic or stratified; seeded) as a job; its result holds per-field statistics, intervals, histograms, box plots, the sampled offsets and warnings',
+    params: TopicParams,
+    body: SampleInput,
+    response: Job,
+    status: 202,
+  }),
+  previewSample: defineRoute({
+    method: 'POST',
+    path: '/clusters/{cluster}/topics/{topic}/samples/preview',
+    tag: 'eda',
+    summary:
+      'What a sample would read (population, strata, batches) and why it may mislead, from its plan and a small pilot, before it runs',
+    params: TopicParams,
+    body: SampleInput,
+    response: SamplePreview,
+  }),
+  startScan: defineRoute({
+    method: 'POST',
+    path: '/clusters/{cluster}/topics/{topic}/scans',
+    tag: 'eda',
+    summary:
+      'Read a whole range once and compute each field’s exact statistics (quantiles within a stated sketch error), as a job',
+    params: TopicParams,
+    body: ScanInput,
+    response: Job,
+    status: 202,
+  }),
+  suggestFields: defineRoute({
+    method: 'GET',
+    path: '/clusters/{cluster}/topics/{topic}/fields',
+    tag: 'eda',
+    summary:
+      'Fields to analyse: JSON paths and headers seen in a small random sample, and the built-ins',
+    params: TopicParams,
+    response: FieldSuggestions,
+  }),
+  listGroups: defineRoute({
+    method: 'GET',
+    path: '/clusters/{cluster}/groups',
+    tag: 'groups',
+    summary: 'Consumer groups with state, protocol, member count and total lag',
+    params: ClusterParams,
+    response: GroupList,
+  }),
+  getGroup: defineRoute({
+    method: 'GET',
+    path: '/clusters/{cluster}/groups/{group}',
+    tag: 'groups',
+    summary: 'A consumer group: members and assignments, committed offsets and lag per partition',
+    params: GroupParams,
+    response: GroupDetails,
+  }),
+  resetGroupOffsets: defineRoute({
+    method: 'POST',
+    path: '/clusters/{cluster}/groups/{group}/offsets',
+    tag: 'groups',
+    summary:
+      'Reset a group’s offsets on a topic (earliest, latest, a time, an exact offset, shift by N) for all or some partitions, only while the group is empty; `dryRun` previews old → new',
+    params: GroupParams,
+    body: OffsetResetInput,
+    response: OffsetResetResult,
+  }),
+  deleteGroup: defineRoute({
+    method: 'DELETE',
+    path: '/clusters/{cluster}/groups/{group}',
+    tag: 'groups',
+    summary: 'Delete a consumer group without members, and its committed offsets',
+    params: GroupParams,
+    response: Empty,
+    status: 204,
   }),
   listJobs: defineRoute({
     method: 'GET',
