@@ -10,6 +10,7 @@ import { ClusterStore, LOCAL_CLUSTER_ID } from './clusters/clusterStore';
 import { EncryptedFileVault, MemoryVault } from './clusters/secretVault';
 import { DemoSeeder } from './demo/demoSeeder';
 import { EdaService } from './eda/edaService';
+import { GroupService } from './groups/groupService';
 import { ApiError } from './http/apiError';
 import { EngineServer } from './http/engineServer';
 import type { Handlers } from './http/router';
@@ -61,6 +62,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const jobs = new JobManager();
   const browser = new TopicBrowser(sources, jobs);
   const eda = new EdaService((cluster) => sources.source(cluster), jobs);
+  const groups = new GroupService((cluster) => sources.source(cluster));
 
   const status = (): Status => ({
     engine: { version: options.version, startedAt, dataDir: options.dataDir },
@@ -142,6 +144,14 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     previewSample: ({ params, body }) => eda.preview(params.cluster, params.topic, body),
     startScan: ({ params, body }) => eda.startScan(params.cluster, params.topic, body),
     suggestFields: ({ params }) => eda.suggestFields(params.cluster, params.topic),
+    listGroups: async ({ params }) => ({ groups: await groups.list(params.cluster) }),
+    getGroup: ({ params }) => groups.describe(params.cluster, params.group),
+    resetGroupOffsets: ({ params, body }) =>
+      groups.resetOffsets(params.cluster, params.group, body),
+    deleteGroup: async ({ params }) => {
+      await groups.delete(params.cluster, params.group);
+      return {};
+    },
     listJobs: async () => ({ jobs: jobs.list() }),
     getJob: async ({ params }) => jobs.get(params.job),
     cancelJob: async ({ params }) => jobs.cancel(params.job),

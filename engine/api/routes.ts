@@ -7,7 +7,13 @@ import { defineRoute } from './route';
 import { Status } from './status';
 import { Cluster, ClusterInput, ClusterList, ClusterParams, ClusterPatch } from './clusters';
 import { CountJobInput, Job, JobList, JobParams } from './jobs';
-import { GroupDetails, GroupList, GroupParams, OffsetResetInput, OffsetResetResult } from './groups';
+import {
+  GroupDetails,
+  GroupList,
+  GroupParams,
+  OffsetResetInput,
+  OffsetResetResult,
+} from './groups';
 import { FieldSuggestions, SampleInput, SamplePreview, ScanInput } from './eda';
 import {
   Message,

@@ -480,6 +480,45 @@ export class KafkaSource implements LogReader {
     }
   }
 
+  /**
+   * Commits a consumer group's offsets outside any generation, as Kafka's admin tools do (the
+   * coordinator accepts it only while the group has no members).
+   */
+  async commitGroupOffsets(
+    groupId: string,
+    topic: string,
+    partitions: { partition: number; offset: number }[],
+  ): Promise<void> {
+    await this.run(`commit offsets of group "${groupId}"`, async (cluster) => {
+      const coordinator = await (
+        cluster as unknown as {
+          findGroupCoordinator(o: { groupId: string }): Promise<{
+            offsetCommit(request: {
+              groupId: string;
+              groupGenerationId: number;
+              memberId: string;
+              topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+            }): Promise<unknown>;
+          }>;
+        }
+      ).findGroupCoordinator({ groupId });
+      await coordinator.offsetCommit({
+        groupId,
+        groupGenerationId: -1,
+        memberId: '',
+        topics: [
+          {
+            topic,
+            partitions: partitions.map((p) => ({
+              partition: p.partition,
+              offset: String(p.offset),
+            })),
+          },
+        ],
+      });
+    });
+  }
+
   async connectedAdmin(): Promise<Admin> {
     this.admin ??= (async () => {
       await registerKafkaCodecs();
