@@ -3,7 +3,7 @@
  * This module wires the pieces together; each capability lives in its own folder.
  */
 import { join } from 'node:path';
-import { TailParams, type Job, type Status } from './api';
+import { MetricsParams, TailParams, type Job, type Status } from './api';
 import { filterFrom, TopicBrowser } from './browse/topicBrowser';
 import { startTail } from './browse/tail';
 import { ClusterStore, LOCAL_CLUSTER_ID } from './clusters/clusterStore';
@@ -15,6 +15,8 @@ import { ApiError } from './http/apiError';
 import { EngineServer } from './http/engineServer';
 import type { Handlers } from './http/router';
 import { JobManager } from './jobs/jobManager';
+import { kafkaMetricsSource } from './metrics/kafkaMetricsSource';
+import { MetricsHub } from './metrics/metricsHub';
 import { ClusterSources } from './sources/clusterSources';
 import { LocalBrokerMonitor } from './sources/localBrokerMonitor';
 import { checkOfflinePath } from './sources/offline/openOfflineSource';
@@ -200,6 +202,38 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     return jobs.subscribe(forward);
   });
 
+  const metrics = new MetricsHub((cluster) =>
+    kafkaMetricsSource(
+      sources.source(cluster),
+      cluster === LOCAL_CLUSTER_ID && options.brokerAdminUrl
+        ? `${options.brokerAdminUrl.replace(/\/$/, '')}/metrics`
+        : null,
+    ),
+  );
+  server.streams.register('metrics', (subscription) => {
+    const parsed = MetricsParams.safeParse(subscription.params);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = ['params', ...issue.path.map(String)].join('.');
+      subscription.fail({
+        code: 'VALIDATION_FAILED',
+        message: `${field}: ${issue.message}`,
+        field,
+      });
+      return;
+    }
+    try {
+      sources.source(parsed.data.cluster); // 404 for an unknown cluster, before polling
+      return metrics.subscribe(parsed.data.cluster, parsed.data.intervalMs, (snapshot) =>
+        subscription.emit(snapshot),
+      );
+    } catch (error) {
+      subscription.fail(
+        error instanceof ApiError ? error.toDetail() : { code: 'INTERNAL', message: String(error) },
+      );
+    }
+  });
+
   server.streams.register('tail', (subscription) => {
     const parsed = TailParams.safeParse(subscription.params);
     if (!parsed.success) {
@@ -252,6 +286,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     close: async () => {
       demo?.stop();
       monitor.stop();
+      metrics.stopAll();
       jobs.cancelAll();
       await server.close();
       await sources.closeAll();

@@ -10,3 +10,4 @@ export * from './topics';
 export * from './messages';
 export * from './eda';
 export * from './groups';
+export * from './metrics';

@@ -10,8 +10,11 @@ import { ApiErrorDetail } from './errors';
 export const WS_PROTOCOL = 'logscope.v1';
 export const WS_TOKEN_PREFIX = 'bearer.';
 
-/** `tail` takes TailParams (engine/api/messages.ts) and sends TailEvents. */
-export const StreamName = z.enum(['status', 'jobs', 'tail']);
+/**
+ * `tail` takes TailParams (engine/api/messages.ts) and sends TailEvents; `metrics` takes
+ * MetricsParams and sends MetricsSnapshots (engine/api/metrics.ts).
+ */
+export const StreamName = z.enum(['status', 'jobs', 'tail', 'metrics']);
 export type StreamName = z.infer<typeof StreamName>;
 
 export const ClientMessage = z.discriminatedUnion('op', [
