@@ -3,9 +3,12 @@
  *
  *   logscope serve [--port 0] [--host 127.0.0.1] [--allow-remote] [--data-dir DIR] [--no-open]
  *                  [--broker-port 9092] [--no-broker] [--broker-config KEY=VALUE]…
+ *   logscope dump PATH [--records|--batches|--offsets-only] [--from-offset N] [--to-offset N]
+ *                      [--validate]
  */
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from './paths';
+import { defaultDataDir, requireBuilt } from './paths';
 import { serve } from './serve';
 
 const USAGE = `Usage: logscope <command> [options]
@@ -22,6 +25,11 @@ Commands:
             --broker-port N     Kafka port of the local broker (default 9092, or a free one if taken)
             --broker-config K=V a broker setting in server.properties terms (repeatable)
             --no-broker         run without the local broker
+  dump PATH Print the batches and records of Kafka log files (a .log segment, a partition
+            directory or a log directory) as JSON Lines; no broker needed.
+            --records | --batches | --offsets-only   what to print (default: both)
+            --from-offset N, --to-offset N           an offset range
+            --validate          check CRCs only, print a summary, exit 1 on damage
 `;
 
 function parsePort(text: string, flag: string): number {
@@ -35,6 +43,13 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (command === 'dump') {
+    const dump = (await import(pathToFileURL(requireBuilt('engine/dump.js')).href)) as {
+      runDump(argv: string[]): Promise<number>;
+    };
+    process.exitCode = await dump.runDump(rest);
     return;
   }
   if (command !== 'serve') throw new Error(`unknown command "${command}"\n\n${USAGE}`);

@@ -3,6 +3,7 @@
 //   dist/broker/cli.js        logscope-broker
 //   dist/engine/cli.js        the engine process
 //   dist/launcher/cli.js      logscope (serve, dump)
+//   dist/engine/dump.js       logscope dump (imported by the launcher)
 //   dist/electron/main.cjs    Electron main process
 //   dist/electron/preload.cjs the sandboxed preload (CommonJS: sandboxed preloads cannot be ESM)
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ const nodeEntries = [
   { in: 'broker/cli.ts', out: 'broker/cli.js' },
   { in: 'engine/cli.ts', out: 'engine/cli.js' },
   { in: 'launcher/cli.ts', out: 'launcher/cli.js' },
+  { in: 'engine/dump.ts', out: 'engine/dump.js' },
 ];
 const electronEntries = [
   { in: 'electron/main/index.ts', out: 'electron/main.cjs' },

@@ -43,6 +43,11 @@ export class PartitionReader {
       .map((f) => new SegmentReader(f, this.damage));
   }
 
+  /** The segment files, in base-offset order. */
+  segmentFiles(): SegmentFiles[] {
+    return this.segments.map((s) => s.files);
+  }
+
   get segmentCount(): number {
     return this.segments.length;
   }

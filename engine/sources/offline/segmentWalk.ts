@@ -38,7 +38,7 @@ export interface WalkOptions {
   verifyCrc?: boolean;
   chunkBytes?: number;
   /** Called for each well-framed entry, with its bytes (only valid during the call). */
-  onEntry?: (entry: GoodEntry, filePosition: number) => void;
+  onEntry?: (entry: GoodEntry, filePosition: number) => void | Promise<void>;
 }
 
 export async function walkSegment(
@@ -139,7 +139,7 @@ export async function walkSegment(
       walk.lastOffset = last;
       if (entry.kind === 'batch') walk.firstTimestamp ??= Number(entry.header.baseTimestamp);
       walk.maxTimestamp = Math.max(walk.maxTimestamp ?? -Infinity, maxTimestamp);
-      options.onEntry?.(entry, at);
+      if (options.onEntry) await options.onEntry(entry, at);
     }
     if (resumeAt < 0) break;
     position = resumeAt;

@@ -1,0 +1,330 @@
+/**
+ * `logscope dump PATH`: every batch and record of Kafka log files as JSON Lines on stdout —
+ * what `kafka-dump-log.sh` prints, in a form scripts read. PATH is a segment file, a partition
+ * directory or a log directory. Damage is printed where it is found (`"type":"damage"`), never
+ * skipped silently; `--validate` checks CRCs only, prints a summary and exits 1 on damage.
+ */
+import { open } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  COMPRESSION_NAMES,
+  decodeLegacyMessageSet,
+  decodeRecordBatch,
+  initCompression,
+  TimestampType,
+} from '../../../broker/protocol/records';
+import type { Damage } from './damage';
+import { detectOfflinePath } from './detectPath';
+import type { GoodEntry } from './entryRecords';
+import { lastOffsetOf } from './entryRecords';
+import { decodeInternalRecord } from './internalTopics';
+import { KafkaLogDirSource } from './kafkaLogDir';
+import { walkSegment } from './segmentWalk';
+
+const USAGE = `Usage: logscope dump PATH [options]
+
+PATH: a Kafka segment file (.log), a partition directory or a log directory.
+Prints JSON Lines: one "batch" line per batch and one "record" line per record.
+
+  --batches          batch lines only
+  --records          record lines only
+  --offsets-only     record lines with offset and timestamp only
+  --from-offset N    start at offset N
+  --to-offset N      stop after offset N
+  --validate         check every CRC only; print damage and a summary; exit 1 on damage
+  --help             this text
+`;
+
+export interface DumpOutput {
+  write(line: string): Promise<void>;
+  error(text: string): void;
+}
+
+/** Lines to stdout, waiting when the pipe is full. */
+function stdoutOutput(): DumpOutput & { flush(): Promise<void> } {
+  let pending = '';
+  const flush = async () => {
+    if (pending === '') return;
+    const chunk = pending;
+    pending = '';
+    if (!process.stdout.write(chunk))
+      await new Promise((resolve) => process.stdout.once('drain', resolve));
+  };
+  return {
+    write: async (line) => {
+      pending += line + '\n';
+      if (pending.length > 64 * 1024) await flush();
+    },
+    error: (text) => process.stderr.write(text),
+    flush,
+  };
+}
+
+export async function runDump(argv: string[], output?: DumpOutput): Promise<number> {
+  const out = output ?? stdoutOutput();
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        batches: { type: 'boolean' },
+        records: { type: 'boolean' },
+        'offsets-only': { type: 'boolean' },
+        'from-offset': { type: 'string' },
+        'to-offset': { type: 'string' },
+        validate: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    out.error(`logscope dump: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    out.error(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    out.error(`logscope dump: give exactly one PATH\n\n${USAGE}`);
+    return 2;
+  }
+  const bound = (name: string, text: string | undefined, fallback: number) => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new Error(`--${name} must be a whole number ≥ 0, not "${text}"`);
+    return n;
+  };
+  let from: number;
+  let to: number;
+  try {
+    from = bound('from-offset', values['from-offset'], 0);
+    to = bound('to-offset', values['to-offset'], Number.MAX_SAFE_INTEGER);
+  } catch (error) {
+    out.error(`logscope dump: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const showBatches = values.validate
+    ? false
+    : values.batches || !(values.records || values['offsets-only']);
+  const showRecords = values.validate
+    ? false
+    : values.records || values['offsets-only'] || !values.batches;
+  const offsetsOnly = values['offsets-only'] ?? false;
+
+  let source: KafkaLogDirSource;
+  try {
+    const detected = await detectOfflinePath(positionals[0]!);
+    if (detected.kind === 'logscope-data-dir') {
+      out.error(
+        `logscope dump: ${detected.path} is a Logscope broker data directory (LevelDB), not Kafka files. ` +
+          `Export it first: logscope-broker export-kafka-dir --data-dir ${detected.path} --out DIR\n`,
+      );
+      return 2;
+    }
+    source = await KafkaLogDirSource.open(detected);
+  } catch (error) {
+    out.error(`logscope dump: ${(error as Error).message}\n`);
+    return 2;
+  }
+  await initCompression();
+  const summary = { files: 0, batches: 0, records: 0, bytes: 0, damage: 0 };
+  try {
+    for (const topic of source.topicNames()) {
+      for (const partition of source.partitions(topic)) {
+        for (const files of partition.segmentFiles()) {
+          summary.files++;
+          const handle = await open(files.log, 'r');
+          const lines: string[] = [];
+          let failed: Damage[] = [];
+          try {
+            const walk = await walkSegment(handle, files.name, files.size, {
+              verifyCrc: true,
+              onEntry: async (entry, position) => {
+                const last = lastOffsetOf(entry);
+                const first = entry.kind === 'batch' ? Number(entry.header.baseOffset) : last;
+                if (last < from || first > to) return;
+                summary.batches++;
+                summary.bytes += entry.sizeInBytes;
+                if (values.validate) return;
+                try {
+                  describeEntry(entry, position, files.name, topic, partition.partition, {
+                    showBatches,
+                    showRecords,
+                    offsetsOnly,
+                    from,
+                    to,
+                    lines,
+                    count: () => summary.records++,
+                  });
+                } catch (error) {
+                  failed.push({
+                    file: files.name,
+                    position,
+                    offset: first,
+                    kind: 'CORRUPT',
+                    message: `records cannot be decoded: ${(error as Error).message}`,
+                    effect: 'skipped',
+                  });
+                }
+                for (const line of lines) await out.write(line);
+                lines.length = 0;
+              },
+            });
+            failed = [...walk.damage, ...failed].sort((a, b) => a.position - b.position);
+          } finally {
+            await handle.close();
+          }
+          for (const damage of failed) {
+            summary.damage++;
+            await out.write(
+              JSON.stringify({ type: 'damage', topic, partition: partition.partition, ...damage }),
+            );
+          }
+        }
+      }
+    }
+    if (values.validate) {
+      await out.write(JSON.stringify({ type: 'summary', valid: summary.damage === 0, ...summary }));
+    }
+  } finally {
+    await source.close();
+    if ('flush' in out) await (out as { flush(): Promise<void> }).flush();
+  }
+  return values.validate && summary.damage > 0 ? 1 : 0;
+}
+
+interface DescribeOptions {
+  showBatches: boolean;
+  showRecords: boolean;
+  offsetsOnly: boolean;
+  from: number;
+  to: number;
+  lines: string[];
+  count: () => void;
+}
+
+function bytesField(bytes: Buffer | null): { text: string | null; encoding: 'utf8' | 'base64' } {
+  if (bytes === null) return { text: null, encoding: 'utf8' };
+  const text = bytes.toString('utf8');
+  return Buffer.byteLength(text) === bytes.length && !text.includes('\uFFFD')
+    ? { text, encoding: 'utf8' }
+    : { text: bytes.toString('base64'), encoding: 'base64' };
+}
+
+function describeEntry(
+  entry: GoodEntry,
+  position: number,
+  file: string,
+  topic: string,
+  partition: number,
+  options: DescribeOptions,
+): void {
+  const common = { file, position, topic, partition };
+  if (entry.kind === 'batch') {
+    const h = entry.header;
+    if (options.showBatches) {
+      options.lines.push(
+        JSON.stringify({
+          type: 'batch',
+          ...common,
+          magic: 2,
+          baseOffset: Number(h.baseOffset),
+          lastOffset: lastOffsetOf(entry),
+          count: h.recordsCount,
+          size: entry.sizeInBytes,
+          compression: COMPRESSION_NAMES[h.compression] ?? String(h.compression),
+          timestampType:
+            h.timestampType === TimestampType.LogAppendTime ? 'LogAppendTime' : 'CreateTime',
+          baseTimestamp: Number(h.baseTimestamp),
+          maxTimestamp: Number(h.maxTimestamp),
+          producerId: Number(h.producerId),
+          producerEpoch: h.producerEpoch,
+          baseSequence: h.baseSequence,
+          partitionLeaderEpoch: h.partitionLeaderEpoch,
+          isTransactional: h.isTransactional,
+          isControl: h.isControl,
+          crc: h.crc,
+        }),
+      );
+    }
+    if (!options.showRecords) return;
+    const batch = decodeRecordBatch(entry.bytes, { verifyCrc: false });
+    for (const r of batch.records) {
+      const offset = Number(r.offset);
+      if (offset < options.from || offset > options.to) continue;
+      options.count();
+      if (options.offsetsOnly) {
+        options.lines.push(
+          JSON.stringify({ type: 'record', offset, timestamp: Number(r.timestamp) }),
+        );
+        continue;
+      }
+      const key = bytesField(r.key);
+      const value = bytesField(r.value);
+      const line: Record<string, unknown> = {
+        type: 'record',
+        ...common,
+        offset,
+        timestamp: Number(r.timestamp),
+        key: key.text,
+        keyEncoding: key.encoding,
+        value: value.text,
+        valueEncoding: value.encoding,
+        headers: r.headers.map((hd) => ({ key: hd.key, ...bytesField(hd.value) })),
+      };
+      if (r.control) line.control = r.control;
+      else {
+        const internal = decodeInternalRecord(topic, r.key, r.value);
+        if (internal) line.decoded = internal;
+      }
+      options.lines.push(JSON.stringify(line));
+    }
+    return;
+  }
+  const records = decodeLegacyMessageSet(entry.bytes, { verifyCrc: false });
+  if (options.showBatches) {
+    options.lines.push(
+      JSON.stringify({
+        type: 'batch',
+        ...common,
+        magic: entry.magic,
+        baseOffset: Number(records[0]?.offset ?? entry.offset),
+        lastOffset: Number(entry.offset),
+        count: records.length,
+        size: entry.sizeInBytes,
+        compression: COMPRESSION_NAMES[records[0]?.compression ?? 0] ?? 'none',
+      }),
+    );
+  }
+  if (!options.showRecords) return;
+  for (const r of records) {
+    const offset = Number(r.offset);
+    if (offset < options.from || offset > options.to) continue;
+    options.count();
+    if (options.offsetsOnly) {
+      options.lines.push(
+        JSON.stringify({ type: 'record', offset, timestamp: Number(r.timestamp) }),
+      );
+      continue;
+    }
+    const key = bytesField(r.key);
+    const value = bytesField(r.value);
+    options.lines.push(
+      JSON.stringify({
+        type: 'record',
+        ...common,
+        offset,
+        magic: r.magic,
+        timestamp: Number(r.timestamp),
+        key: key.text,
+        keyEncoding: key.encoding,
+        value: value.text,
+        valueEncoding: value.encoding,
+        headers: [],
+      }),
+    );
+  }
+}
