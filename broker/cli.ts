@@ -5,6 +5,7 @@
  *                   [--auto-create-topics] [--config KEY=VALUE]… [--config-file FILE]
  *                   [--tls-cert FILE --tls-key FILE] [--sasl-users FILE] [--log-level info]
  *   logscope-broker repair --data-dir DIR
+ *   logscope-broker export-kafka-dir --data-dir DIR --out DIR2
  *
  * When ready it prints exactly one line on stdout:
  *   logscope-broker listening on HOST:PORT, admin http://HOST:ADMINPORT
@@ -21,6 +22,7 @@ import {
   parseProperties,
   type ConfigSetting,
 } from './brokerConfig';
+import { exportKafkaDirCommand } from './exportKafkaDirCommand';
 import { DataDirError, repairLog } from './log/index';
 import { LocalBroker } from './server/localBroker';
 import { streamLogger, type LogLevel } from './server/logger';
@@ -29,6 +31,7 @@ import { SaslUsers } from './server/sasl/credentials';
 const USAGE = `Usage:
   logscope-broker --data-dir DIR [options]
   logscope-broker repair --data-dir DIR
+  logscope-broker export-kafka-dir --data-dir DIR --out DIR2   (a Kafka log directory)
 
 Options:
   --data-dir DIR          the broker's data directory (created if missing)
@@ -67,6 +70,10 @@ function readText(path: string, what: string): string {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'export-kafka-dir') {
+    process.exitCode = await exportKafkaDirCommand(argv.slice(1));
+    return;
+  }
   const repair = argv[0] === 'repair';
   const { values } = parseArgs({
     args: repair ? argv.slice(1) : argv,
