@@ -348,10 +348,16 @@ describe('GroupCoordinator', () => {
     ).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     expect(await coordinator.fetchOffsets('g')).toEqual([offset(0, 42)]);
 
+    // While the group prepares a rebalance, the current generation still commits (as in
+    // Kafka: kafkajs commits in eachMessage and crashes on REBALANCE_IN_PROGRESS here).
     void coordinator.joinGroup(joinInput({ clientId: 'b' }));
     expect(await coordinator.commitOffsets({ ...member, generationId: 1 }, [offset(1, 5)])).toBe(
-      ErrorCode.REBALANCE_IN_PROGRESS,
+      ErrorCode.NONE,
     );
+    expect(await coordinator.commitOffsets({ ...member, generationId: 0 }, [offset(1, 6)])).toBe(
+      ErrorCode.ILLEGAL_GENERATION,
+    );
+    expect(await coordinator.fetchOffsets('g')).toEqual([offset(0, 42), offset(1, 5)]);
   });
 
   it('lists, describes and deletes groups; a group with members cannot be deleted', async () => {

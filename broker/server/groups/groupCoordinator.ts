@@ -579,11 +579,12 @@ export class GroupCoordinator {
       const found = this.lookup(input.groupId, input);
       if (typeof found === 'number') return found;
       const { group, member } = found;
-      if (group.state === 'PreparingRebalance' || group.state === 'CompletingRebalance') {
-        return ErrorCode.REBALANCE_IN_PROGRESS;
-      }
+      // Kafka accepts commits of the current generation while the group prepares a rebalance
+      // (members commit what they consumed before rejoining; the heartbeat tells them to
+      // rejoin) and refuses them only between join and sync.
+      if (group.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
       if (input.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
-      this.resetSession(group, member);
+      if (member.awaitingJoin === null) this.resetSession(group, member);
     }
     await this.store.commitOffsets(input.groupId, offsets);
     return ErrorCode.NONE;
