@@ -32,7 +32,7 @@ describe('the app shell', () => {
     await localRow.waitFor();
     expect(await localRow.innerText()).toContain('Local broker');
     expect(page.url()).toBe(`${app.baseUrl}clusters`);
-    expect(await page.evaluate(() => sessionStorage.getItem('logscope.token'))).toBe(app.token);
+    expect(await page.evaluate('sessionStorage.getItem("logscope.token")')).toBe(app.token);
 
     // The status indicator sees the engine over the WebSocket and the broker through the engine.
     await page.locator('[data-testid="status"][data-state="up"]', { hasText: 'Engine' }).waitFor();
