@@ -11,6 +11,7 @@ import { EncryptedFileVault, MemoryVault } from './clusters/secretVault';
 import { DemoSeeder } from './demo/demoSeeder';
 import { EdaService } from './eda/edaService';
 import { GroupService } from './groups/groupService';
+import { TransferService } from './transfer/transferService';
 import { ApiError } from './http/apiError';
 import { EngineServer } from './http/engineServer';
 import type { Handlers } from './http/router';
@@ -65,6 +66,11 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const browser = new TopicBrowser(sources, jobs);
   const eda = new EdaService((cluster) => sources.source(cluster), jobs);
   const groups = new GroupService((cluster) => sources.source(cluster));
+  const transfer = new TransferService(
+    (cluster) => sources.reader(cluster),
+    (cluster) => sources.source(cluster),
+    jobs,
+  );
 
   const status = (): Status => ({
     engine: { version: options.version, startedAt, dataDir: options.dataDir },
@@ -154,6 +160,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       await groups.delete(params.cluster, params.group);
       return {};
     },
+    startExport: ({ params, body }) => transfer.startExport(params.cluster, params.topic, body),
+    startImport: ({ params, body }) => transfer.startImport(params.cluster, params.topic, body),
     listJobs: async () => ({ jobs: jobs.list() }),
     getJob: async ({ params }) => jobs.get(params.job),
     cancelJob: async ({ params }) => jobs.cancel(params.job),

@@ -11,3 +11,4 @@ export * from './messages';
 export * from './eda';
 export * from './groups';
 export * from './metrics';
+export * from './transfer';

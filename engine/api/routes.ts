@@ -14,6 +14,7 @@ import {
   OffsetResetInput,
   OffsetResetResult,
 } from './groups';
+import { ExportInput, ImportInput } from './transfer';
 import { FieldSuggestions, SampleInput, SamplePreview, ScanInput } from './eda';
 import {
   Message,
@@ -286,6 +287,28 @@ export const routes = {
     params: GroupParams,
     response: Empty,
     status: 204,
+  }),
+  startExport: defineRoute({
+    method: 'POST',
+    path: '/clusters/{cluster}/topics/{topic}/exports',
+    tag: 'transfer',
+    summary:
+      'Export a range of a topic (optionally filtered) to a JSON Lines or CSV file, streamed, as a job; binary fields as base64 with their encoding named',
+    params: TopicParams,
+    body: ExportInput,
+    response: Job,
+    status: 202,
+  }),
+  startImport: defineRoute({
+    method: 'POST',
+    path: '/clusters/{cluster}/topics/{topic}/imports',
+    tag: 'transfer',
+    summary:
+      'Import a JSON Lines file into a topic, as a job: without `confirm` it only validates (every bad line with its problem, and the file’s fingerprint); with `confirm.fingerprint` it imports',
+    params: TopicParams,
+    body: ImportInput,
+    response: Job,
+    status: 202,
   }),
   listJobs: defineRoute({
     method: 'GET',
