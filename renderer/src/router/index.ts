@@ -32,6 +32,19 @@ export const router = createRouter({
       props: true,
     },
     {
+      path: '/c/:cluster/metrics',
+      name: 'metrics',
+      component: () => import('../views/MetricsView.vue'),
+      props: true,
+    },
+    {
+      // ?topic=
+      path: '/c/:cluster/explore',
+      name: 'explore',
+      component: () => import('../views/EdaView.vue'),
+      props: (route) => ({ cluster: route.params.cluster, topic: route.query.topic ?? undefined }),
+    },
+    {
       path: '/:rest(.*)*',
       name: 'not-found',
       component: () => import('../views/NotFoundView.vue'),

@@ -1,0 +1,185 @@
+/**
+ * ECharts options and CSV tables for the EDA view's charts, built from a sample's result.
+ * Pure functions of the data, so the view stays declarative.
+ */
+import type { EChartsOption } from '../charts/edaEcharts';
+import type { NumericSummary, SampleResult } from '../api/eda';
+
+export interface ChartData {
+  option: EChartsOption;
+  csv: { header: string[]; rows: unknown[][] };
+}
+
+const round = (x: number) => Number(x.toPrecision(6));
+
+export function histogramChart(field: string, numeric: NumericSummary): ChartData {
+  const { edges, counts } = numeric.histogram;
+  const bins = counts.map((count, i) => ({ low: edges[i]!, high: edges[i + 1]!, count }));
+  return {
+    option: {
+      grid: { left: 50, right: 20, top: 20, bottom: 40 },
+      tooltip: { trigger: 'axis' },
+      xAxis: {
+        type: 'category',
+        data: bins.map((b) => `${round(b.low)}–${round(b.high)}`),
+        name: field,
+      },
+      yAxis: { type: 'value', name: 'count' },
+      series: [{ type: 'bar', barCategoryGap: '2%', data: bins.map((b) => b.count) }],
+    },
+    csv: {
+      header: ['bin_low', 'bin_high', 'count'],
+      rows: bins.map((b) => [b.low, b.high, b.count]),
+    },
+  };
+}
+
+export function boxChart(groups: { name: string; numeric: NumericSummary | null }[]): ChartData {
+  const boxes = groups.filter((g) => g.numeric?.box);
+  const data = boxes.map((g) => {
+    const box = g.numeric!.box!;
+    return [box.whiskers[0], box.q1, box.median, box.q3, box.whiskers[1]];
+  });
+  const outliers = boxes.flatMap((g, i) => g.numeric!.box!.outliers.map((o) => [i, o]));
+  return {
+    option: {
+      grid: { left: 60, right: 20, top: 20, bottom: 40 },
+      tooltip: { trigger: 'item' },
+      xAxis: { type: 'category', data: boxes.map((g) => g.name) },
+      yAxis: { type: 'value', scale: true },
+      series: [
+        { type: 'boxplot', data },
+        { type: 'scatter', data: outliers, symbolSize: 5 },
+      ],
+    },
+    csv: {
+      header: ['group', 'lower_whisker', 'q1', 'median', 'q3', 'upper_whisker', 'outliers'],
+      rows: boxes.map((g, i) => [g.name, ...data[i]!, g.numeric!.box!.outlierCount]),
+    },
+  };
+}
+
+export function categoryChart(field: string, result: SampleResult): ChartData | null {
+  const categorical = result.fields.find((f) => f.field === field)?.categorical;
+  if (!categorical) return null;
+  const top = categorical.frequencies.slice(0, 30);
+  return {
+    option: {
+      grid: { left: 120, right: 20, top: 10, bottom: 30 },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'value' },
+      yAxis: { type: 'category', inverse: true, data: top.map((f) => String(f.value)) },
+      series: [{ type: 'bar', data: top.map((f) => f.count) }],
+    },
+    csv: {
+      header: ['value', 'count', 'proportion', 'ci95_low', 'ci95_high'],
+      rows: categorical.frequencies.map((f) => [
+        f.value,
+        f.count,
+        f.proportion,
+        f.ci95?.low,
+        f.ci95?.high,
+      ]),
+    },
+  };
+}
+
+export function timeChart(field: string, result: SampleResult): ChartData {
+  const values = result.columns[field] ?? [];
+  const points = result.timestamps.flatMap((t, i) => {
+    const v = values[i];
+    return typeof v === 'number' ? [[t, v]] : [];
+  });
+  points.sort((a, b) => a[0]! - b[0]!);
+  return {
+    option: {
+      grid: { left: 60, right: 20, top: 20, bottom: 60 },
+      tooltip: { trigger: 'item' },
+      xAxis: { type: 'time' },
+      yAxis: { type: 'value', scale: true, name: field },
+      dataZoom: [{ type: 'inside' }, { type: 'slider' }],
+      series: [{ type: 'scatter', symbolSize: 3, large: true, data: points }],
+    },
+    csv: {
+      header: ['timestamp', field],
+      rows: points.map(([t, v]) => [new Date(t!).toISOString(), v]),
+    },
+  };
+}
+
+export function scatterChart(
+  x: string,
+  y: string,
+  colour: string | null,
+  result: SampleResult,
+): ChartData {
+  const xs = result.columns[x] ?? [];
+  const ys = result.columns[y] ?? [];
+  const cs = colour ? (result.columns[colour] ?? []) : [];
+  const groups = new Map<string, [number, number][]>();
+  const rows: unknown[][] = [];
+  xs.forEach((xv, i) => {
+    const yv = ys[i];
+    if (typeof xv !== 'number' || typeof yv !== 'number') return;
+    let group = colour ? String(cs[i] ?? '(missing)') : 'all';
+    // Twelve colours at most; further categories share one.
+    if (!groups.has(group) && groups.size >= 12) group = '(other)';
+    let list = groups.get(group);
+    if (!list) {
+      list = [];
+      groups.set(group, list);
+    }
+    list.push([xv, yv]);
+    rows.push([xv, yv, colour ? group : null]);
+  });
+  return {
+    option: {
+      grid: { left: 60, right: 20, top: 30, bottom: 40 },
+      legend: { type: 'scroll', top: 0 },
+      tooltip: { trigger: 'item' },
+      xAxis: { type: 'value', scale: true, name: x },
+      yAxis: { type: 'value', scale: true, name: y },
+      series: [...groups.entries()].map(([name, data]) => ({
+        type: 'scatter',
+        name,
+        symbolSize: 4,
+        data,
+      })),
+    },
+    csv: {
+      header: colour ? [x, y, colour] : [x, y],
+      rows: rows.map((r) => (colour ? r : r.slice(0, 2))),
+    },
+  };
+}
+
+export function correlationChart(
+  result: SampleResult,
+  method: 'pearson' | 'spearman',
+): ChartData | null {
+  const matrix = result.correlation?.[method];
+  if (!matrix) return null;
+  const data = matrix.r.flatMap((row, i) => row.map((r, j) => [j, i, r === null ? '-' : round(r)]));
+  return {
+    option: {
+      grid: { left: 120, right: 20, top: 10, bottom: 80 },
+      tooltip: { position: 'top' },
+      xAxis: { type: 'category', data: matrix.fields, axisLabel: { rotate: 30 } },
+      yAxis: { type: 'category', data: matrix.fields },
+      visualMap: {
+        min: -1,
+        max: 1,
+        calculable: true,
+        orient: 'horizontal',
+        left: 'center',
+        bottom: 0,
+        inRange: { color: ['#2166ac', '#f7f7f7', '#b2182b'] },
+      },
+      series: [{ type: 'heatmap', data, label: { show: true } }],
+    },
+    csv: {
+      header: ['field', ...matrix.fields],
+      rows: matrix.r.map((row, i) => [matrix.fields[i], ...row]),
+    },
+  };
+}
