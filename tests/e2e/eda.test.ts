@@ -1,0 +1,106 @@
+/**
+ * Explore values end to end (issue 7, item 9): `logscope serve` with its real broker and demo
+ * topics, Chromium as the user. On demo.sensors: sample 5,000 temperatures, see the histogram
+ * and the box plot, compare with a full scan, export the histogram as CSV; and the live
+ * throughput view. Screenshots under test-results/screenshots/.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium, screenshotPath } from '../support/browser';
+import { startServe, type ServedApp } from '../support/processes';
+import { engineApi, openPage } from './browseHelpers';
+
+const SENSORS = 'demo.sensors';
+/** 24 devices, one reading a minute for 12 simulated hours (engine/demo/demoData.ts). */
+const SENSOR_COUNT = 24 * 12 * 60;
+
+let app: ServedApp;
+let browser: Browser;
+
+/** Resolves when the demo seeder has written every sensor reading (it reports nothing else). */
+async function sensorsSeeded(): Promise<void> {
+  for (;;) {
+    const topic = await engineApi<{ partitions: { messages: number }[] }>(
+      app,
+      'GET',
+      `/clusters/local/topics/${SENSORS}`,
+    ).catch(() => null);
+    const messages = topic?.partitions.reduce((sum, p) => sum + p.messages, 0) ?? 0;
+    if (messages >= SENSOR_COUNT) return;
+    await new Promise((resolve) => setTimeout(resolve, 200)); // poll interval, not a wait for time
+  }
+}
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startServe(), launchChromium()]);
+  await sensorsSeeded();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.process.stop();
+});
+
+describe('explore values', { timeout: 120_000 }, () => {
+  it('samples 5,000 temperatures of demo.sensors, charts them, compares with a full scan and exports CSV', async () => {
+    const { page, errors } = await openPage(browser, app, `/c/local/explore?topic=${SENSORS}`);
+    // The suggested fields come from the topic's messages; pick temperature alone.
+    const suggestion = page.locator('#field-suggestions option[value="$.temperature"]');
+    await suggestion.waitFor({ state: 'attached' });
+    for (const remove of await page.getByRole('button', { name: /^Remove / }).all())
+      await remove.click();
+    await page.getByLabel('Add field').fill('$.temperature');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.locator('input[name="size"]').fill('5000');
+    await page.locator('input[name="seed"]').fill('42');
+
+    await page.getByRole('button', { name: 'Check' }).click();
+    const preview = page.getByLabel('Before sampling');
+    await preview.getByText(/5,000 of 17,280 offsets/).waitFor();
+    await page.screenshot({ path: await screenshotPath('eda-1-preview'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Sample', exact: true }).click();
+    const histogram = page.locator('[data-chart="histogram"] canvas');
+    await histogram.first().waitFor();
+    await page.locator('[data-chart="boxplot"] canvas').first().waitFor();
+    const row = page.locator('.summary tbody tr', { hasText: '$.temperature' });
+    const cells = await row.locator('td').allTextContents();
+    expect(Number(cells[1]) + Number(cells[2])).toBe(5000);
+    expect(cells[3]).toMatch(/^-?\d+(\.\d+)? ± \d+(\.\d+)?$/);
+    await page.screenshot({ path: await screenshotPath('eda-2-sample'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Compare with full scan' }).click();
+    const comparison = page.locator('.comparison');
+    await comparison.locator('tbody tr', { hasText: 'mean' }).waitFor();
+    await expect(comparison.locator('h2').textContent()).resolves.toContain('17,280 messages');
+    const mean = await comparison
+      .locator('tbody tr', { hasText: 'mean' })
+      .locator('td')
+      .allTextContents();
+    // Sample and exact means of demo temperatures (about 20 °C, a few glitches at −273.15).
+    expect(Math.abs(Number(mean[2]) - Number(mean[3]))).toBeLessThan(Math.abs(Number(mean[3])));
+    await page.screenshot({ path: await screenshotPath('eda-3-compare'), fullPage: true });
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-chart="histogram"]').getByRole('button', { name: 'CSV' }).click(),
+    ]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const lines = csv.trim().split(/\r\n/);
+    expect(lines[0]).toBe('bin_low,bin_high,count');
+    const total = lines.slice(1).reduce((sum, line) => sum + Number(line.split(',')[2]), 0);
+    expect(total).toBe(Number(cells[1]));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows live throughput of the local broker', async () => {
+    const { page, errors } = await openPage(browser, app, '/c/local/metrics');
+    await page.getByText(/Polling every/).waitFor();
+    await page.locator('.live-chart canvas').first().waitFor();
+    await page.screenshot({ path: await screenshotPath('metrics-1-live'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
