@@ -25,6 +25,10 @@ Commands:
             --broker-port N     Kafka port of the local broker (default 9092, or a free one if taken)
             --broker-config K=V a broker setting in server.properties terms (repeatable)
             --no-broker         run without the local broker
+            --demo-live         keep producing to the demo topics, so live views move
+            --no-demo           do not create the demo topics
+            --secrets-key-file F  keep cluster passwords and keys encrypted on disk with the key
+                                in F (created if missing); without it they stay in memory
   dump PATH Print the batches and records of Kafka log files (a .log segment, a partition
             directory or a log directory) as JSON Lines; no broker needed.
             --records | --batches | --offsets-only   what to print (default: both)
@@ -66,6 +70,9 @@ async function main(argv: string[]): Promise<void> {
       'broker-port': { type: 'string', default: '9092' },
       'broker-config': { type: 'string', multiple: true, default: [] },
       'no-broker': { type: 'boolean', default: false },
+      'demo-live': { type: 'boolean', default: false },
+      'no-demo': { type: 'boolean', default: false },
+      'secrets-key-file': { type: 'string' },
     },
     strict: true,
   });
@@ -82,6 +89,9 @@ async function main(argv: string[]): Promise<void> {
     brokerPort: parsePort(values['broker-port'], '--broker-port'),
     broker: !values['no-broker'],
     brokerConfig: values['broker-config'],
+    demoLive: values['demo-live'],
+    demo: !values['no-demo'],
+    secretsKeyFile: values['secrets-key-file'],
   });
 }
 

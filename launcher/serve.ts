@@ -21,6 +21,12 @@ export interface ServeOptions {
   broker: boolean;
   /** Extra `--config KEY=VALUE` settings for the broker. */
   brokerConfig: string[];
+  /** Keep producing demo data so live views move. */
+  demoLive: boolean;
+  /** Do not create the demo topics. */
+  demo: boolean;
+  /** Keep cluster secrets encrypted on disk with this key file (else in memory only). */
+  secretsKeyFile: string | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -49,6 +55,11 @@ export async function serve(options: ServeOptions): Promise<void> {
       config: options.brokerConfig,
     },
     engine: { host: options.host, port: options.port, allowRemote: options.allowRemote },
+    engineArgs: [
+      ...(options.demo ? [] : ['--no-demo']),
+      ...(options.demoLive ? ['--demo-live'] : []),
+      ...(options.secretsKeyFile ? ['--secrets-key-file', options.secretsKeyFile] : []),
+    ],
     spawn: forkNode,
   });
   services.on('output', (service, line) => log(`${service}: ${line}`));

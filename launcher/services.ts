@@ -36,6 +36,8 @@ export interface ServicesOptions {
   };
   /** The engine's listen address; loopback unless the user allowed remote access. */
   engine?: { host: string; port: number; allowRemote: boolean };
+  /** More engine flags (`--demo-live`, `--secrets-key-file FILE`, …), passed as given. */
+  engineArgs?: string[];
   spawn: Spawn;
   /** Overrides of the supervisors' timings (tests make them short). */
   supervision?: Partial<SupervisorOptions<unknown>>;
@@ -147,6 +149,7 @@ export class Services extends EventEmitter<ServicesEvents> {
             '--port',
             String(enginePort),
             ...(engineListen.allowRemote ? ['--allow-remote'] : []),
+            ...(options.engineArgs ?? []),
             '--static-dir',
             options.staticDir,
             ...(engineBroker
