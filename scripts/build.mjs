@@ -39,14 +39,12 @@ const common = {
 
 async function bundle(entries, options) {
   const missing = entries.filter((entry) => !existsSync(`${root}/${entry.in}`));
-  // TODO(lead): every entry exists once the broker CLI and the Electron shell land; then drop this.
-  for (const entry of missing) console.warn(`build: ${entry.in} does not exist yet; skipped`);
+  if (missing.length > 0)
+    throw new Error(`build: missing entry ${missing.map((e) => e.in).join(', ')}`);
   await Promise.all(
-    entries
-      .filter((entry) => !missing.includes(entry))
-      .map((entry) =>
-        esbuild({ ...common, ...options, entryPoints: [entry.in], outfile: `dist/${entry.out}` }),
-      ),
+    entries.map((entry) =>
+      esbuild({ ...common, ...options, entryPoints: [entry.in], outfile: `dist/${entry.out}` }),
+    ),
   );
 }
 
