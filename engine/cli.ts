@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     secretsKeyFile: values['secrets-key-file'] ?? null,
     demo: !values['no-demo'],
     demoLive: values['demo-live'],
-    log: (line) => process.stderr.write(`engine: ${line}\n`),
+    log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`${JSON.stringify({ event: 'ready', port: engine.port })}\n`);
 
