@@ -11,6 +11,7 @@ import { EncryptedFileVault, MemoryVault } from './clusters/secretVault';
 import { DemoSeeder } from './demo/demoSeeder';
 import { EdaService } from './eda/edaService';
 import { GroupService } from './groups/groupService';
+import { ReplayService } from './replay/replayService';
 import { TransferService } from './transfer/transferService';
 import { ApiError } from './http/apiError';
 import { EngineServer } from './http/engineServer';
@@ -67,6 +68,11 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const eda = new EdaService((cluster) => sources.source(cluster), jobs);
   const groups = new GroupService((cluster) => sources.source(cluster));
   const transfer = new TransferService(
+    (cluster) => sources.reader(cluster),
+    (cluster) => sources.source(cluster),
+    jobs,
+  );
+  const replays = new ReplayService(
     (cluster) => sources.reader(cluster),
     (cluster) => sources.source(cluster),
     jobs,
@@ -162,6 +168,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     },
     startExport: ({ params, body }) => transfer.startExport(params.cluster, params.topic, body),
     startImport: ({ params, body }) => transfer.startImport(params.cluster, params.topic, body),
+    startReplay: ({ body }) => replays.start(body),
     listJobs: async () => ({ jobs: jobs.list() }),
     getJob: async ({ params }) => jobs.get(params.job),
     cancelJob: async ({ params }) => jobs.cancel(params.job),

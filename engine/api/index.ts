@@ -12,3 +12,4 @@ export * from './eda';
 export * from './groups';
 export * from './metrics';
 export * from './transfer';
+export * from './replay';

@@ -15,6 +15,7 @@ import {
   OffsetResetResult,
 } from './groups';
 import { ExportInput, ImportInput } from './transfer';
+import { ReplayInput } from './replay';
 import { FieldSuggestions, SampleInput, SamplePreview, ScanInput } from './eda';
 import {
   Message,
@@ -307,6 +308,16 @@ export const routes = {
       'Import a JSON Lines file into a topic, as a job: without `confirm` it only validates (every bad line with its problem, and the file’s fingerprint); with `confirm.fingerprint` it imports',
     params: TopicParams,
     body: ImportInput,
+    response: Job,
+    status: 202,
+  }),
+  startReplay: defineRoute({
+    method: 'POST',
+    path: '/replays',
+    tag: 'replay',
+    summary:
+      'Replay a range of a topic (optionally filtered) to a topic of the same or another cluster, at a pace (as fast as possible, messages/s, or original timing × factor), as a pausable job; idempotent producer, order within a partition kept; `dryRun` only counts',
+    body: ReplayInput,
     response: Job,
     status: 202,
   }),

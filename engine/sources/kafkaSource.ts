@@ -519,6 +519,24 @@ export class KafkaSource implements LogReader {
     });
   }
 
+  /**
+   * A new idempotent producer (one request in flight, so order within a partition holds and a
+   * retry never duplicates), for one bulk job; the caller disconnects it.
+   */
+  async idempotentProducer(): Promise<Producer> {
+    const producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    try {
+      await producer.connect();
+      return producer;
+    } catch (error) {
+      throw kafkaError(error, this.context('connect a producer'));
+    }
+  }
+
   async connectedAdmin(): Promise<Admin> {
     this.admin ??= (async () => {
       await registerKafkaCodecs();
