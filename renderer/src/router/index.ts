@@ -32,6 +32,18 @@ export const router = createRouter({
       props: true,
     },
     {
+      path: '/c/:cluster/groups',
+      name: 'groups',
+      component: () => import('../views/GroupsView.vue'),
+      props: true,
+    },
+    {
+      path: '/c/:cluster/g/:group',
+      name: 'group',
+      component: () => import('../views/GroupView.vue'),
+      props: true,
+    },
+    {
       path: '/c/:cluster/metrics',
       name: 'metrics',
       component: () => import('../views/MetricsView.vue'),
