@@ -26,9 +26,12 @@ export async function serveStatic(
   let file = join(root, relative);
   if (!file.startsWith(root + sep) && file !== root) file = join(root, 'index.html');
   let info = await stat(file).catch(() => null);
-  // Deep links (`/c/local/t/orders`) are app routes: the app itself resolves them.
+  // Deep links (`/c/local/t/orders`, `/c/local/t/e2e.orders`) are app routes: the app itself
+  // resolves them. Topic and cluster names may hold dots, so a dot does not make a path a file;
+  // only a missing asset or top-level file (`/assets/x.js`, `/favicon.ico`) is not found.
   if (!info?.isFile()) {
-    if (extname(relative) !== '') {
+    const segments = relative.split(sep);
+    if (segments[0] === 'assets' || (segments.length === 1 && extname(relative) !== '')) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       return;
     }
