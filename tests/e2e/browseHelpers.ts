@@ -59,7 +59,13 @@ export async function kcatProduce(
   bootstrap: string,
   topic: string,
   messages: { key?: Buffer | string; value: Buffer | string }[],
-  options: { partition?: number; headers?: string[]; maxBytes?: number } = {},
+  options: {
+    partition?: number;
+    headers?: string[];
+    maxBytes?: number;
+    /** The most messages in one batch (librdkafka otherwise sends them all in one or two). */
+    batchMessages?: number;
+  } = {},
 ): Promise<void> {
   if (!existsSync(KCAT_PATH))
     throw new Error(
@@ -81,6 +87,7 @@ export async function kcatProduce(
     args.push('-X', `message.max.bytes=${options.maxBytes}`);
     args.push('-X', `batch.size=${options.maxBytes}`);
   }
+  if (options.batchMessages) args.push('-X', `batch.num.messages=${options.batchMessages}`);
   const child = spawn(KCAT_PATH, args, { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
