@@ -145,12 +145,14 @@ export class ReplayService {
         let started: number | null = null;
         let batch: { record: RawRecord; message: KafkaMessage }[] = [];
         let roundRobin = 0;
-        const flush = async () => {
-          if (batch.length === 0 || producer === null) return;
-          const sending = batch;
-          batch = [];
+        /**
+         * One send at a time (order within a partition), but not awaited at once: the next
+         * batch is read and built while the previous one is on the wire.
+         */
+        let inFlight: Promise<void> = Promise.resolve();
+        const send = async (sending: typeof batch) => {
           try {
-            await producer.send({
+            await producer!.send({
               topic: input.target.topic,
               acks: -1,
               messages: sending.map((s) => s.message),
@@ -167,6 +169,14 @@ export class ReplayService {
           }
           result.sent += sending.length;
           report();
+        };
+        const flush = async () => {
+          await inFlight;
+          if (batch.length === 0 || producer === null) return;
+          const sending = batch;
+          batch = [];
+          inFlight = send(sending);
+          inFlight.catch(() => undefined); // awaited by the next flush or at the end
         };
         /** Waits for the pause to end; the schedule moves by the time paused. */
         const checkpoint = async () => {
@@ -207,7 +217,10 @@ export class ReplayService {
             }
           }
           await flush();
+          await inFlight;
         } finally {
+          // A batch on the wire when cancelled is counted before the producer goes.
+          await inFlight.catch(() => undefined);
           await producer?.disconnect().catch(() => undefined);
         }
         context.progress(result.scanned, {
