@@ -1,0 +1,87 @@
+/**
+ * export-throughput: MB/s (of message bytes: keys and values) of a JSON Lines export job to a
+ * file, against its floor: a bare kafkajs consumer reading the same topic from the start and
+ * doing nothing with the messages.
+ *
+ * 300,000 messages by default; BENCH_FULL=1 for 2,000,000.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import kafkajs from 'kafkajs';
+import type { Job } from '../engine/api';
+import { ExportInput } from '../engine/api/transfer';
+import { JobManager } from '../engine/jobs/jobManager';
+import { KafkaSource } from '../engine/sources/kafkaSource';
+import { TransferService } from '../engine/transfer/transferService';
+import { fillTopic, line, startBroker } from './lib/edaBench';
+
+const MESSAGES = process.env.BENCH_FULL === '1' ? 2_000_000 : 300_000;
+const TOPIC = `bench.export.${Date.now()}`;
+
+const { bootstrap, child } = await startBroker();
+const dir = mkdtempSync(join(tmpdir(), 'logscope-bench-export-'));
+try {
+  await fillTopic(bootstrap, TOPIC, MESSAGES);
+
+  const kafka = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `bench-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  let consumed = 0;
+  let bytes = 0;
+  let started = 0;
+  const consumeMs = await new Promise<number>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (started === 0) started = performance.now();
+        for (const m of batch.messages) bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+        consumed += batch.messages.length;
+        if (consumed >= MESSAGES) resolve(performance.now() - started);
+      },
+    });
+  });
+  await consumer.disconnect();
+
+  const source = new KafkaSource({ brokers: [bootstrap], clientId: 'bench' });
+  await source.offsets(TOPIC); // connect first, as the consumer had joined before its clock started
+  const jobs = new JobManager();
+  const transfer = new TransferService(
+    () => source,
+    () => source,
+    jobs,
+  );
+  const done = new Promise<Job>((resolve) =>
+    jobs.subscribe((job) => {
+      if (job.finishedAt !== null) resolve(job);
+    }),
+  );
+  const t0 = performance.now();
+  await transfer.startExport(
+    'local',
+    TOPIC,
+    ExportInput.parse({ path: join(dir, 'export.jsonl') }),
+  );
+  const job = await done;
+  const exportMs = performance.now() - t0;
+  await source.close();
+  const result = job.result as { messages: number; bytes: number } | undefined;
+  if (job.state !== 'succeeded' || result?.messages !== MESSAGES)
+    throw new Error(`export ${job.state}: ${JSON.stringify(job.error ?? job.result)}`);
+  const exportMBps = bytes / 1e6 / (exportMs / 1000);
+  const consumeMBps = bytes / 1e6 / (consumeMs / 1000);
+  line({
+    bench: 'export-throughput',
+    ratio: Number((exportMBps / consumeMBps).toFixed(3)),
+    value: Number(exportMBps.toFixed(2)),
+    unit: 'MB/s',
+    baseline: `bare kafkajs consume of the same messages: ${consumeMBps.toFixed(2)} MB/s`,
+    messages: MESSAGES,
+    fileBytes: result.bytes,
+    exportMs: Math.round(exportMs),
+    consumeMs: Math.round(consumeMs),
+  });
+} finally {
+  child.kill();
+  rmSync(dir, { recursive: true, force: true });
+}
