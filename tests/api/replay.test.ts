@@ -1,5 +1,5 @@
 /**
- * Replay through the engine API between two real broker processes (the engine's local broker →
+ * Replay of 100,000 messages through the engine API between two real broker processes (the engine’s local broker →
  * a second broker added as an external cluster), checked with kcat: the target holds exactly
  * the same keys, values, headers and timestamps in the same order per partition, plus the
  * `logscope.source` header; the target topic is created with the source's partition count and
@@ -32,7 +32,7 @@ let producer: Producer;
 let secondId: string;
 
 const SOURCE = 'replay.source';
-const COUNT = 3000;
+const COUNT = 100_000;
 const T0 = 1_650_000_000_000;
 
 beforeAll(async () => {
@@ -71,17 +71,22 @@ beforeAll(async () => {
   const kafka = new Kafka({ brokers: [local.bootstrap], logLevel: logLevel.NOTHING });
   producer = kafka.producer();
   await producer.connect();
-  await producer.send({
-    topic: SOURCE,
-    acks: -1,
-    messages: Array.from({ length: COUNT }, (_, i) => ({
-      partition: i % 3,
-      key: `k${i % 50}`,
-      value: `{"n":${i},"text":"v${i}"}`,
-      headers: { h: `x${i}`, ...(i % 4 === 0 ? { extra: 'e' } : {}) },
-      timestamp: String(T0 + i * 10),
-    })),
-  });
+  for (let first = 0; first < COUNT; first += 5000) {
+    await producer.send({
+      topic: SOURCE,
+      acks: -1,
+      messages: Array.from({ length: Math.min(5000, COUNT - first) }, (_, j) => {
+        const i = first + j;
+        return {
+          partition: i % 3,
+          key: `k${i % 50}`,
+          value: `{"n":${i},"text":"v${i}"}`,
+          headers: { h: `x${i}`, ...(i % 4 === 0 ? { extra: 'e' } : {}) },
+          timestamp: String(T0 + i * 10),
+        };
+      }),
+    });
+  }
 });
 
 afterAll(async () => {
