@@ -20,6 +20,7 @@ import {
   temporaryDir,
   type RunningProcess,
 } from '../support/processes';
+import { engineClient } from '../support/engineClient';
 
 const { Kafka, logLevel, CompressionTypes } = kafkajs;
 const token = randomBytes(32).toString('hex');
@@ -69,35 +70,7 @@ afterAll(async () => {
   expect(await broker?.stop()).toBe(0);
 });
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok)
-    throw Object.assign(new Error(`${method} ${path}: ${response.status} ${text}`), {
-      status: response.status,
-      body: text ? JSON.parse(text) : null,
-    });
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function apiError(method: string, path: string, body?: unknown) {
-  try {
-    await api(method, path, body);
-  } catch (error) {
-    return error as Error & {
-      status: number;
-      body: { error: { code: string; message: string; field?: string } };
-    };
-  }
-  throw new Error(`${method} ${path} succeeded`);
-}
+const { api, apiError } = engineClient(() => ({ base, token }));
 
 /** Polls until `check` passes: for state that converges in the background (the demo seed). */
 async function eventually<T>(

@@ -15,6 +15,7 @@ import {
   temporaryDir,
   type RunningProcess,
 } from '../support/processes';
+import { engineClient } from '../support/engineClient';
 
 const { Kafka, logLevel } = kafkajs;
 const token = randomBytes(32).toString('hex');
@@ -71,32 +72,7 @@ afterAll(async () => {
   expect(await broker?.process.stop()).toBe(0);
 });
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok)
-    throw Object.assign(new Error(`${method} ${path}: ${response.status} ${text}`), {
-      status: response.status,
-      body: text ? JSON.parse(text) : null,
-    });
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function apiError(method: string, path: string, body?: unknown) {
-  try {
-    await api(method, path, body);
-  } catch (error) {
-    return error as Error & { status: number; body: { error: { code: string; message: string } } };
-  }
-  throw new Error(`${method} ${path} succeeded`);
-}
+const { api, apiError } = engineClient(() => ({ base, token }));
 
 /**
  * Runs a consumer of GROUP until it has seen `count` messages (committing as it goes), and

@@ -20,6 +20,7 @@ import {
   temporaryDir,
   type RunningProcess,
 } from '../support/processes';
+import { engineClient } from '../support/engineClient';
 
 const { Kafka, logLevel } = kafkajs;
 const token = randomBytes(32).toString('hex');
@@ -96,19 +97,7 @@ afterAll(async () => {
   expect(await second?.process.stop()).toBe(0);
 });
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const { api } = engineClient(() => ({ base, token }));
 
 /** Starts a replay and follows it on the WebSocket `jobs` stream until it ends. */
 async function replay(body: unknown, onEvent?: (job: Job) => void): Promise<Job> {
