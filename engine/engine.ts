@@ -225,54 +225,27 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
         : null,
     ),
   );
-  server.streams.register('metrics', (subscription) => {
-    const parsed = MetricsParams.safeParse(subscription.params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = ['params', ...issue.path.map(String)].join('.');
-      subscription.fail({
-        code: 'VALIDATION_FAILED',
-        message: `${field}: ${issue.message}`,
-        field,
-      });
-      return;
-    }
-    try {
-      sources.source(parsed.data.cluster); // 404 for an unknown cluster, before polling
-      return metrics.subscribe(parsed.data.cluster, parsed.data.intervalMs, (snapshot) =>
-        subscription.emit(snapshot),
-      );
-    } catch (error) {
-      subscription.fail(
-        error instanceof ApiError ? error.toDetail() : { code: 'INTERNAL', message: String(error) },
-      );
-    }
-  });
+  server.streams.register(
+    'metrics',
+    (subscription) => {
+      const { cluster, intervalMs } = subscription.params;
+      sources.source(cluster); // 404 for an unknown cluster, before polling
+      return metrics.subscribe(cluster, intervalMs, (snapshot) => subscription.emit(snapshot));
+    },
+    MetricsParams,
+  );
 
-  server.streams.register('tail', (subscription) => {
-    const parsed = TailParams.safeParse(subscription.params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = ['params', ...issue.path.map(String)].join('.');
-      subscription.fail({
-        code: 'VALIDATION_FAILED',
-        message: `${field}: ${issue.message}`,
-        field,
-      });
-      return;
-    }
-    try {
-      const filter = filterFrom(parsed.data.filter, 'params.filter');
-      return startTail(sources.source(parsed.data.cluster), parsed.data, filter, {
+  server.streams.register(
+    'tail',
+    (subscription) => {
+      const filter = filterFrom(subscription.params.filter, 'params.filter');
+      return startTail(sources.source(subscription.params.cluster), subscription.params, filter, {
         emit: (event) => subscription.emit(event),
         fail: (error) => subscription.fail(error),
       });
-    } catch (error) {
-      subscription.fail(
-        error instanceof ApiError ? error.toDetail() : { code: 'INTERNAL', message: String(error) },
-      );
-    }
-  });
+    },
+    TailParams,
+  );
 
   const port = await server.listen();
   monitor.start();

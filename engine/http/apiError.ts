@@ -1,4 +1,5 @@
 /** An engine API failure with the HTTP status and the `{error}` body it is sent as. */
+import type { z } from 'zod';
 import type { ApiErrorCode, ApiErrorDetail } from '../api';
 
 const STATUS: Record<ApiErrorCode, number> = {
@@ -40,3 +41,26 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError('NOT_FOUND', `${what} was not found.`);
+
+/**
+ * Validates `value` with `schema`; a failure is VALIDATION_FAILED naming the field at fault as
+ * a dotted path under `where` (`body.bootstrapServers.0`, `params.filter`).
+ */
+export function parseOrFail<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: string,
+): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = [where, ...issue.path.map(String)].join('.');
+  throw new ApiError('VALIDATION_FAILED', `${field}: ${issue.message}`, { field });
+}
+
+/** The `{code, message}` an unexpected failure is reported as across a process boundary. */
+export function errorDetail(error: unknown): ApiErrorDetail {
+  return error instanceof ApiError
+    ? error.toDetail()
+    : { code: 'INTERNAL', message: String(error) };
+}

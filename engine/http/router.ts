@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { HttpMethod, RouteInput, RouteOutput, RouteSpec, Routes } from '../api';
-import { ApiError } from './apiError';
+import { ApiError, parseOrFail } from './apiError';
 
 export type Handler<R extends RouteSpec> = (input: RouteInput<R>) => Promise<RouteOutput<R>>;
 export type Handlers = { [K in keyof Routes]: Handler<Routes[K]> };
@@ -78,10 +78,5 @@ export class Router {
 }
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
-  if (!schema) return {};
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = [where, ...issue.path.map(String)].join('.');
-  throw new ApiError('VALIDATION_FAILED', `${field}: ${issue.message}`, { field });
+  return schema ? parseOrFail(schema, value, where) : {};
 }

@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { z } from 'zod';
 import {
   ClientMessage,
   WS_PROTOCOL,
@@ -14,11 +15,11 @@ import {
   type ServerMessage,
   type StreamName,
 } from '../api';
-import { ApiError } from './apiError';
+import { ApiError, errorDetail, parseOrFail } from './apiError';
 import { checkOrigin, tokenMatches, type AccessPolicy } from './security';
 
-export interface StreamSubscription {
-  params: Record<string, unknown>;
+export interface StreamSubscription<Params = Record<string, unknown>> {
+  params: Params;
   /** Sends one event to the subscriber. Returns false when the socket is backed up. */
   emit(data: unknown): boolean;
   /** Ends the subscription from the engine's side (e.g. a finished job). */
@@ -26,7 +27,9 @@ export interface StreamSubscription {
   fail(error: ApiErrorDetail): void;
 }
 
-export type StreamSource = (subscription: StreamSubscription) => (() => void) | void;
+export type StreamSource<Params = Record<string, unknown>> = (
+  subscription: StreamSubscription<Params>,
+) => (() => void) | void;
 
 /** Past this many buffered bytes a socket is too slow; sources may drop instead of queueing. */
 const BACKPRESSURE_BYTES = 4 * 1024 * 1024;
@@ -41,8 +44,24 @@ export class StreamHub {
 
   constructor(private readonly policy: AccessPolicy) {}
 
-  register(name: StreamName, source: StreamSource): void {
-    this.sources.set(name, source);
+  /**
+   * Registers a stream. With a schema, the hub validates the subscription's params first (a
+   * failure is answered as VALIDATION_FAILED naming `params.…`, like an HTTP request's), and
+   * anything the source throws while starting ends that subscription with the error.
+   */
+  register<S extends z.ZodType>(
+    name: StreamName,
+    source: StreamSource<z.infer<S>>,
+    schema: S,
+  ): void;
+  register(name: StreamName, source: StreamSource): void;
+  register(name: StreamName, source: StreamSource<never>, schema?: z.ZodType): void {
+    this.sources.set(name, (subscription) =>
+      (source as StreamSource<unknown>)({
+        ...subscription,
+        params: schema ? parseOrFail(schema, subscription.params, 'params') : subscription.params,
+      }),
+    );
   }
 
   /** Handles an HTTP upgrade; refuses it unless origin, host and token are right. */
@@ -105,7 +124,8 @@ export class StreamHub {
       }
       stop(id);
       let ended = false;
-      const cleanup = source({
+      let cleanup: (() => void) | void = undefined;
+      const subscription: StreamSubscription = {
         params: message.params ?? {},
         emit: (data) => !ended && send({ op: 'event', id, data }),
         end: () => {
@@ -120,7 +140,12 @@ export class StreamHub {
           send({ op: 'error', id, error });
           stops.delete(id);
         },
-      });
+      };
+      try {
+        cleanup = source(subscription);
+      } catch (error) {
+        subscription.fail(errorDetail(error));
+      }
       if (!ended) {
         stops.set(id, () => {
           ended = true;

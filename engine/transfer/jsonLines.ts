@@ -4,6 +4,7 @@
  * encoding named next to the field, so that an import reproduces the bytes that were exported.
  */
 import { isUtf8 } from 'node:buffer';
+import { ExportField } from '../api/transfer';
 import type { RawHeader, RawRecord } from '../browse/record';
 
 export type FieldEncoding = 'utf8' | 'base64' | 'hex';
@@ -39,17 +40,8 @@ export function toJsonLine(record: RawRecord): string {
   });
 }
 
-export const CSV_FIELDS = [
-  'partition',
-  'offset',
-  'timestamp',
-  'timestampType',
-  'key',
-  'keyEncoding',
-  'value',
-  'valueEncoding',
-  'headers',
-] as const;
+/** The columns an export can have, as the contract names them. */
+export const CSV_FIELDS = ExportField.options;
 export type CsvField = (typeof CSV_FIELDS)[number];
 
 function csvCell(value: string | number | null): string {
