@@ -170,6 +170,38 @@ describe('engine API security', () => {
   });
 });
 
+describe('engine streams', () => {
+  it('refuses a subscription with bad params, naming the field, and keeps the socket', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/ws`, [
+      'logscope.v1',
+      `bearer.${token}`,
+    ]);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const messages: { op: string; id: string; error?: { code: string; field?: string } }[] = [];
+    const received = (count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => (messages.length >= count ? resolve() : undefined);
+        socket.on('message', (raw) => {
+          messages.push(JSON.parse(String(raw)));
+          check();
+        });
+      });
+    const two = received(2);
+    socket.send(
+      JSON.stringify({ op: 'subscribe', id: 'bad', stream: 'tail', params: { topic: 't' } }),
+    );
+    socket.send(JSON.stringify({ op: 'subscribe', id: 'ok', stream: 'status' }));
+    await two;
+    expect(messages[0]).toMatchObject({
+      op: 'error',
+      id: 'bad',
+      error: { code: 'VALIDATION_FAILED', field: 'params.cluster' },
+    });
+    expect(messages[1]).toMatchObject({ op: 'event', id: 'ok' });
+    socket.close();
+  });
+});
+
 describe('engine jobs', () => {
   it('runs a job with progress events on the WebSocket to a result', async () => {
     const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/ws`, [
