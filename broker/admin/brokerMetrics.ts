@@ -26,7 +26,7 @@ export class BrokerMetrics {
 
   constructor(log: LogSizes) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'logscope_broker_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'logscope_broker_' });
     this.messagesIn = new Counter({
       name: 'logscope_broker_messages_in_total',
       help: 'Records appended, by topic.',
