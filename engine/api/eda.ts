@@ -258,6 +258,15 @@ export const SampleResult = z.object({
   timestamps: z.array(z.number()),
   /** Per field, its values in `sampled` order: numbers, strings (categories) or null (missing). */
   columns: z.record(z.string(), z.array(z.union([z.number(), z.string(), z.null()]))),
+  /**
+   * For the "value over time" line chart (helper B, EdaView): per numeric field, its
+   * `[timestamp, value]` pairs sorted by timestamp (ms since the epoch; ties keep reading
+   * order), one pair per sampled record whose value is a finite number — so at most the
+   * sample's size, and records without a timestamp (-1) or without a value are left out.
+   * Plot it as is: x = time, y = value; no re-sorting or filtering needed. Categorical fields
+   * have no entry.
+   */
+  series: z.record(z.string(), z.array(z.tuple([z.number(), z.number()]))),
   strata: z.array(StratumResult).optional(),
   stratifiedEstimates: z.array(StratifiedEstimateSchema).optional(),
   warnings: z.array(SampleWarningSchema),

@@ -100,6 +100,14 @@ describe('sample jobs over a LogReader', () => {
     expect(temperature.numeric!.histogram.rule).toBe('freedman-diaconis');
     expect(result.fields[1]!.kind).toBe('categorical');
     expect(result.fields[1]!.categorical!.distinct).toBe(PARTITIONS);
+
+    // The value-over-time series: every sampled temperature once, at its record's timestamp, in time order.
+    const series = result.series['$.temperature']!;
+    expect(series).toHaveLength(300);
+    expect(series.map(([t]) => t)).toEqual(series.map(([t]) => t).sort((a, b) => a - b));
+    const expected = result.sampled.map(([p, o]) => `${T0 + o * 1000}:${temperatureAt(p, o)}`);
+    expect(series.map(([t, v]) => `${t}:${v}`).sort()).toEqual(expected.sort());
+    expect(result.series.partition).toBeUndefined();
   });
 
   it('is reproducible from its seed, and another seed gives another sample', async () => {

@@ -43,6 +43,7 @@ import { extractFields, FieldSuggester, fieldExtractor, type FieldExtractor } fr
 import { columnValue, isNumericField, summarizeField } from './fieldSummary';
 import { readOffsets, resolveRanges, type ReadStats } from './logRanges';
 import { timeBucketStrata } from './timeStrata';
+import { valueSeries } from './valueSeries';
 
 export interface EdaJobContext {
   signal: AbortSignal;
@@ -274,6 +275,7 @@ export async function runSample(
     sampled,
     timestamps,
     columns,
+    series: valueSeries(timestamps, columns, numericFields),
     ...(strata ? { strata } : {}),
     ...(stratifiedEstimates ? { stratifiedEstimates } : {}),
     warnings,
