@@ -3,6 +3,10 @@
  * (`recentCapacity` points: 1,000 at one a second is about 16 minutes), and older points
  * averaged into buckets (`bucketMs`, one minute by default) in a second ring that holds the
  * last 24 hours. Memory is fixed at construction, however long it runs.
+ *
+ * A non-finite value (NaN) marks a gap — the stream stopped and started again — so a chart
+ * breaks its line there instead of drawing a straight line across; it is kept among the recent
+ * points but never averaged into a bucket.
  */
 export class SeriesBuffer {
   private readonly recentTimes: Float64Array;
@@ -29,13 +33,14 @@ export class SeriesBuffer {
   }
 
   push(at: number, value: number): void {
-    this.lastUpdate = at;
     const index = (this.recentStart + this.recentLength) % this.recentCapacity;
     this.recentTimes[index] = at;
     this.recentValues[index] = value;
     if (this.recentLength < this.recentCapacity) this.recentLength++;
     else this.recentStart = (this.recentStart + 1) % this.recentCapacity;
 
+    if (!Number.isFinite(value)) return;
+    this.lastUpdate = at;
     const bucketAt = Math.floor(at / this.bucketMs) * this.bucketMs;
     if (this.openBucket && this.openBucket.at !== bucketAt) this.closeBucket();
     this.openBucket ??= { at: bucketAt, sum: 0, count: 0 };
@@ -45,10 +50,27 @@ export class SeriesBuffer {
 
   /** Points held at full resolution, oldest first: `[time, value]`. */
   recent(): [number, number][] {
-    const points: [number, number][] = new Array(this.recentLength);
-    for (let i = 0; i < this.recentLength; i++) {
+    return this.recentSince(-Infinity);
+  }
+
+  /**
+   * The full-resolution points at or after `from`, oldest first. A chart of a fixed window asks
+   * only for what it shows, so it copies no more than the window's points each redraw.
+   */
+  recentSince(from: number): [number, number][] {
+    // Times only grow, so the first point inside the window is found by binary search.
+    let low = 0;
+    let high = this.recentLength;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.recentTimes[(this.recentStart + middle) % this.recentCapacity]! < from)
+        low = middle + 1;
+      else high = middle;
+    }
+    const points: [number, number][] = new Array(this.recentLength - low);
+    for (let i = low; i < this.recentLength; i++) {
       const index = (this.recentStart + i) % this.recentCapacity;
-      points[i] = [this.recentTimes[index]!, this.recentValues[index]!];
+      points[i - low] = [this.recentTimes[index]!, this.recentValues[index]!];
     }
     return points;
   }

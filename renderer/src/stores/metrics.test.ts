@@ -26,7 +26,16 @@ function snapshot(at: number, tick: number, topics: number): MetricsSnapshot {
         highWatermark: tick,
       })),
     })),
-    groups: [{ group: 'billing', lag: tick % 7, partitions: [] }],
+    groups: [
+      {
+        group: 'billing',
+        lag: 2 * (tick % 7),
+        partitions: [
+          { topic: 'orders', partition: 0, committed: tick, lag: tick % 7 },
+          { topic: 'orders', partition: 1, committed: tick, lag: tick % 7 },
+        ],
+      },
+    ],
   };
 }
 
@@ -35,6 +44,7 @@ describe('metrics store', () => {
     setActivePinia(createPinia());
     const store = useMetricsStore();
     store.focus('topic-0-0');
+    store.focusOnGroup('billing');
     const start = Date.UTC(2025, 0, 1);
     const sizes: number[] = [];
     for (let tick = 0; tick < 10_000; tick++) {
@@ -52,6 +62,22 @@ describe('metrics store', () => {
     expect(cluster.buffer.recent().at(-1)).toEqual([start + 9999 * 1000, 9999 % 50]);
     // 10,000 s of history is 167 one-minute buckets (the last still open).
     expect(cluster.buffer.history()).toHaveLength(167);
+    const lagPerPartition = store.seriesOf('groupPartition');
+    expect(lagPerPartition.map((s) => s.name)).toEqual(['orders / 0', 'orders / 1']);
+    expect(lagPerPartition[0]!.buffer.recent().at(-1)).toEqual([start + 9999 * 1000, 9999 % 7]);
+  });
+
+  it("keeps a group's lag per partition only for the focused group", () => {
+    setActivePinia(createPinia());
+    const store = useMetricsStore();
+    store.ingest(snapshot(1000, 1, 1));
+    expect(store.seriesOf('groupPartition')).toEqual([]);
+    expect(store.seriesOf('group').map((s) => s.name)).toEqual(['billing']);
+    store.focusOnGroup('billing');
+    store.ingest(snapshot(2000, 2, 1));
+    expect(store.seriesOf('groupPartition')).toHaveLength(2);
+    store.focusOnGroup('other');
+    expect(store.seriesOf('groupPartition')).toEqual([]);
   });
 
   it('keeps full resolution for the recent past and averages older points per minute', () => {
@@ -67,5 +93,24 @@ describe('metrics store', () => {
       [240_000, 3],
     ]);
     expect(buffer.size).toBe(5 + 3 + 1);
+  });
+
+  it('returns only the points of a window, and a gap breaks the line without entering averages', () => {
+    const buffer = new SeriesBuffer(10, 60_000, 3);
+    for (let s = 0; s < 15; s++) buffer.push(s * 1000, s);
+    // The ring holds 5..14 s; the window from 11.5 s starts at 12 s.
+    expect(buffer.recentSince(11_500)).toEqual([
+      [12_000, 12],
+      [13_000, 13],
+      [14_000, 14],
+    ]);
+    expect(buffer.recentSince(0)).toHaveLength(10);
+    expect(buffer.recentSince(20_000)).toEqual([]);
+    buffer.push(14_001, Number.NaN);
+    buffer.push(15_000, 15);
+    expect(buffer.recent().at(-2)![1]).toBeNaN();
+    // Minute 0 averages 0..15 only: the gap is not a value.
+    expect(buffer.history()).toEqual([[0, 7.5]]);
+    expect(buffer.lastUpdate).toBe(15_000);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Live throughput and lag of one cluster, as bounded series: every snapshot of the `metrics`
- * stream adds one point to the cluster's, each topic's, the focused topic's partitions' and
- * each group's series. Each series is a SeriesBuffer (fixed memory), and at most MAX_SERIES
+ * stream adds one point to the cluster's, each topic's, the focused topic's partitions',
+ * each group's and the focused group's per-partition lag series. Each series is a SeriesBuffer (fixed memory), and at most MAX_SERIES
  * series are kept (the least recently updated go first), so memory stays flat over hours.
  */
 import { defineStore } from 'pinia';
@@ -11,7 +11,7 @@ import { SeriesBuffer } from '../lib/seriesBuffer';
 
 export const MAX_SERIES = 300;
 
-export type SeriesKind = 'cluster' | 'topic' | 'partition' | 'group';
+export type SeriesKind = 'cluster' | 'topic' | 'partition' | 'group' | 'groupPartition';
 
 export interface SeriesInfo {
   key: string;
@@ -29,6 +29,8 @@ export const useMetricsStore = defineStore('metrics', () => {
   const tick = ref(0);
   const paused = ref(false);
   const focusTopic = ref<string | null>(null);
+  /** The group whose lag is also kept per partition (the group view being looked at). */
+  const focusGroup = ref<string | null>(null);
   const series = new Map<string, SeriesInfo>();
   let stop: (() => void) | null = null;
 
@@ -85,6 +87,18 @@ export const useMetricsStore = defineStore('metrics', () => {
     }
     for (const group of snapshot.groups) {
       record(`group:${group.group}`, 'group', group.group, 'messages', at, group.lag);
+      if (group.group === focusGroup.value) {
+        for (const p of group.partitions) {
+          record(
+            `groupPartition:${group.group}:${p.topic}:${p.partition}`,
+            'groupPartition',
+            `${p.topic} / ${p.partition}`,
+            'messages',
+            at,
+            p.lag,
+          );
+        }
+      }
     }
     tick.value++;
   }
@@ -100,12 +114,26 @@ export const useMetricsStore = defineStore('metrics', () => {
     return total;
   }
 
+  /**
+   * Follows a cluster's metrics. Coming back to the same cluster (another view that charts it)
+   * keeps the history, with a gap marked where nothing was watched; another cluster starts over.
+   */
   function start(id: string, intervalMs = 1000): void {
     if (cluster.value === id && stop) return;
     stopWatching();
-    series.clear();
+    if (cluster.value === id) markGap();
+    else {
+      series.clear();
+      latest.value = null;
+    }
     cluster.value = id;
     stop = watchMetrics(id, intervalMs, ingest);
+  }
+
+  function markGap(): void {
+    const at = latest.value?.at;
+    if (at === undefined) return;
+    for (const info of series.values()) info.buffer.push(at + 1, Number.NaN);
   }
 
   function stopWatching(): void {
@@ -118,6 +146,12 @@ export const useMetricsStore = defineStore('metrics', () => {
     focusTopic.value = topic;
   }
 
+  function focusOnGroup(group: string | null): void {
+    if (group === focusGroup.value) return;
+    for (const key of [...series.keys()]) if (key.startsWith('groupPartition:')) series.delete(key);
+    focusGroup.value = group;
+  }
+
   return {
     cluster,
     latest,
@@ -125,6 +159,7 @@ export const useMetricsStore = defineStore('metrics', () => {
     tick,
     paused,
     focusTopic,
+    focusGroup,
     ingest,
     seriesOf,
     pointCount,
@@ -132,5 +167,6 @@ export const useMetricsStore = defineStore('metrics', () => {
     start,
     stop: stopWatching,
     focus,
+    focusOnGroup,
   };
 });
