@@ -65,7 +65,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const sources = new ClusterSources(clusters, localBroker);
   const jobs = new JobManager();
   const browser = new TopicBrowser(sources, jobs);
-  const eda = new EdaService((cluster) => sources.source(cluster), jobs);
+  // The reader, not the Kafka connection: offline clusters are sampled and scanned from their files.
+  const eda = new EdaService((cluster) => sources.reader(cluster), jobs);
   const groups = new GroupService((cluster) => sources.source(cluster));
   const transfer = new TransferService(
     (cluster) => sources.reader(cluster),

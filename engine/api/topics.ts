@@ -29,6 +29,21 @@ export type TopicSummary = z.infer<typeof TopicSummary>;
 
 export const TopicList = z.object({ topics: z.array(TopicSummary) });
 
+/** A damaged spot in a log file (offline sources): where, at which offset, what, and what the reader did. */
+export const Damage = z.object({
+  file: z.string(),
+  position: z.number().int(),
+  offset: z.number().nullable(),
+  kind: z.enum(['TRUNCATED', 'LENGTH_PAST_EOF', 'ZERO_FILLED_TAIL', 'CRC_MISMATCH', 'CORRUPT']),
+  message: z.string(),
+  effect: z.enum(['skipped', 'stopped']),
+  /** What happened and what it means for the data, in plain words. */
+  explanation: z.string().optional(),
+  /** Every offset of the file before this one is readable (null: nothing in the file is). */
+  readableBefore: z.number().nullable().optional(),
+});
+export type Damage = z.infer<typeof Damage>;
+
 export const PartitionDetails = z.object({
   partition: z.number().int(),
   leader: z.number().int(),
@@ -40,6 +55,8 @@ export const PartitionDetails = z.object({
   messages: z.number(),
   bytes: z.number().nullable(),
   segmentCount: z.number().int().nullable(),
+  /** Offline sources: damage found in the partition's files so far (the segments view checks them all). */
+  damage: z.array(Damage).optional(),
 });
 export type PartitionDetails = z.infer<typeof PartitionDetails>;
 
@@ -73,17 +90,6 @@ export const TopicConfigs = z.object({ configs: z.array(TopicConfigEntry) });
 /** Sets (string) or resets to default (null) topic configs by name. */
 export const TopicConfigPatch = z.object({ configs: z.record(z.string(), z.string().nullable()) });
 
-/** A damaged spot in a log file (offline sources): where, at which offset, what, and what the reader did. */
-export const Damage = z.object({
-  file: z.string(),
-  position: z.number().int(),
-  offset: z.number().nullable(),
-  kind: z.enum(['TRUNCATED', 'LENGTH_PAST_EOF', 'ZERO_FILLED_TAIL', 'CRC_MISMATCH', 'CORRUPT']),
-  message: z.string(),
-  effect: z.enum(['skipped', 'stopped']),
-});
-export type Damage = z.infer<typeof Damage>;
-
 export const Segment = z.object({
   baseOffset: z.number(),
   lastOffset: z.number(),
@@ -100,6 +106,8 @@ export const Segment = z.object({
   indexEntries: z.number().int().nullable().optional(),
   timeIndexEntries: z.number().int().nullable().optional(),
   damage: z.array(Damage).optional(),
+  /** Offline sources: why `.index`/`.timeindex` entries were ignored (stale, zero padding, missing). */
+  indexNotes: z.array(z.string()).optional(),
 });
 export type Segment = z.infer<typeof Segment>;
 

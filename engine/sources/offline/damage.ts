@@ -38,3 +38,42 @@ export function describeDamage(damage: Damage): string {
   const at = damage.offset === null ? '' : ` (offset ${damage.offset})`;
   return `${damage.file} at byte ${damage.position}${at}: ${damage.message}`;
 }
+
+/** What each kind of damage means for the data, for someone who has not read the format spec. */
+const MEANING: Record<DamageKind, string> = {
+  TRUNCATED:
+    'The file ends in the middle of a batch: the copy was cut short, or the broker stopped while writing it. That batch is incomplete and cannot be read.',
+  LENGTH_PAST_EOF:
+    'A batch says it is longer than what is left of the file: its length field is damaged, or the file was cut short. The reader cannot tell where the next batch starts, so it stops here.',
+  ZERO_FILLED_TAIL:
+    'The file ends in zero bytes instead of batches: space the broker set aside but never wrote (after a crash, or a copy taken while it was running). No written records are in it.',
+  CRC_MISMATCH:
+    'The batch’s checksum does not match its bytes: they changed on disk or while being copied. Its records are not shown, because they cannot be trusted; the batches after it are read as usual.',
+  CORRUPT:
+    'These bytes are not a valid batch (a wrong magic byte, an impossible length, or records that do not decode).',
+};
+
+/**
+ * The damage with a plain explanation and the offset before which the file reads cleanly:
+ * `readableBefore` is the first offset lost to a stop, or the skipped batch's first offset.
+ */
+export function explainDamage(
+  damage: Damage,
+  readableBefore: number | null,
+  nextSegmentBase: number | null,
+): Damage {
+  const parts = [MEANING[damage.kind]];
+  if (readableBefore !== null) {
+    parts.push(`Everything before offset ${readableBefore} in this file is readable.`);
+  } else {
+    parts.push('Nothing in this file before it holds records.');
+  }
+  if (damage.effect === 'stopped') {
+    parts.push(
+      nextSegmentBase === null
+        ? 'Nothing after it in this file can be read.'
+        : `Nothing after it in this file can be read; reading goes on in the next segment, from offset ${nextSegmentBase}.`,
+    );
+  }
+  return { ...damage, explanation: parts.join(' '), readableBefore };
+}

@@ -203,6 +203,7 @@ export class KafkaLogDirSource implements OfflineSource {
         messages: o.highWatermark - o.logStartOffset,
         bytes: p.bytes,
         segmentCount: p.segmentCount,
+        damage: await p.explainedDamage(),
       });
     }
     return { name: topic, topicId: entry.topicId, internal: topic.startsWith('__'), partitions };
@@ -226,6 +227,7 @@ export class KafkaLogDirSource implements OfflineSource {
       file: d.file,
       indexEntries: d.indexEntries,
       timeIndexEntries: d.timeIndexEntries,
+      indexNotes: d.indexNotes,
       damage: d.damage,
     }));
     return {
@@ -235,7 +237,7 @@ export class KafkaLogDirSource implements OfflineSource {
       highWatermark: offsets.highWatermark,
       retentionCutoffTimestamp: null,
       partitionBytes: reader.bytes,
-      damage: reader.damage.list(),
+      damage: await reader.explainedDamage(),
     };
   }
 

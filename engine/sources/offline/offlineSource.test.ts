@@ -172,6 +172,25 @@ describe('a Kafka log directory', () => {
     expect(firsts[2]).toEqual(firsts[0]);
   });
 
+  it('keeps each record’s bytes when a read takes more than one chunk of the file', async () => {
+    const source = await openOfflineSource(fixture);
+    try {
+      // The first 64 KiB chunk ends inside the second segment's batches: the reader goes on
+      // with another chunk, and the records already read must not see its bytes.
+      const fetched = (
+        await source.fetch('events', [{ partition: 0, offset: 25, maxBytes: 100_000 }])
+      ).get(0)!;
+      const segment = await stat(join(fixture, 'events-0', '00000000000000000025.log'));
+      expect(segment.size).toBeGreaterThan(100_000);
+      expect(fetched.records.length).toBeGreaterThan(300);
+      expect(fetched.records.map((r) => r.key?.toString())).toEqual(
+        kafkajsRecords(fetched.records.length, 25).map((r) => r.key),
+      );
+    } finally {
+      await source.close();
+    }
+  });
+
   it('lists segments as real files with their index entries', async () => {
     const source = await openOfflineSource(fixture);
     try {
@@ -195,6 +214,32 @@ describe('a Kafka log directory', () => {
         (await stat(join(fixture, 'events-0', '00000000000000000025.index'))).size / 8,
       );
       expect(list.damage).toEqual([]);
+      expect(list.segments.map((s) => s.indexNotes)).toEqual([[], []]);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('says why index entries are ignored: stale, zero padding, missing', async () => {
+    const dir = await copyFixture('index-notes');
+    const indexPath = join(dir, 'events-0', '00000000000000000025.index');
+    const index = await readFile(indexPath);
+    // A stale index of a longer log (entries past the end), preallocated with zeros after them.
+    const past = Buffer.alloc(8);
+    past.writeInt32BE(900, 0);
+    past.writeInt32BE(10_000_000, 4);
+    await writeFile(indexPath, Buffer.concat([index, past, Buffer.alloc(80)]));
+    await rm(join(dir, 'events-0', '00000000000000000000.timeindex'));
+    const source = await openOfflineSource(dir);
+    try {
+      const [first, second] = (await source.segments('events', 0)).segments;
+      expect(first!.indexNotes).toEqual([
+        'No .timeindex file: times are found by reading the .log.',
+      ]);
+      expect(second!.indexNotes).toEqual([
+        `.index: 10 of ${index.length / 8 + 11} slots after the last valid entry are zero padding or out of order; ignored.`,
+        '.index is stale: 1 entries point past the readable end of the .log (an index from another copy of the log); ignored — batches are found by reading the .log.',
+      ]);
     } finally {
       await source.close();
     }
@@ -253,7 +298,13 @@ describe('damaged files', () => {
 
   async function check(
     dir: string,
-    expected: { kind: string; position: number; offset: number | null; readable: number },
+    expected: {
+      kind: string;
+      position: number;
+      offset: number | null;
+      readable: number;
+      readableBefore: number;
+    },
   ) {
     const source = await openOfflineSource(dir);
     try {
@@ -265,9 +316,13 @@ describe('damaged files', () => {
           kind: expected.kind,
           position: expected.position,
           offset: expected.offset,
+          readableBefore: expected.readableBefore,
         }),
       ]);
-      expect(list.segments[1]!.damage).toHaveLength(1);
+      expect(list.damage![0]!.explanation).toContain(
+        `Everything before offset ${expected.readableBefore} in this file is readable.`,
+      );
+      expect(list.segments[1]!.damage).toEqual(list.damage);
       // Everything before the damage stays browsable.
       expect(records.filter((r) => r.offset < 615).map((r) => r.offset)).toEqual(
         Array.from({ length: expected.readable }, (_, i) => i),
@@ -280,7 +335,13 @@ describe('damaged files', () => {
   it('a truncated last batch: reported, everything before it browsable', async () => {
     const position = await positionOf(615);
     const dir = await damaged('truncated', (path, size) => truncate(path, size - 20));
-    await check(dir, { kind: 'TRUNCATED', position, offset: 615, readable: 615 });
+    await check(dir, {
+      kind: 'TRUNCATED',
+      position,
+      offset: 615,
+      readable: 615,
+      readableBefore: 615,
+    });
   });
 
   it('a CRC mismatch: the batch is reported and skipped, the rest stays browsable', async () => {
@@ -316,7 +377,13 @@ describe('damaged files', () => {
       position = size;
       await writeFile(path, Buffer.alloc(8192), { flag: 'a' });
     });
-    await check(dir, { kind: 'ZERO_FILLED_TAIL', position, offset: null, readable: 615 });
+    await check(dir, {
+      kind: 'ZERO_FILLED_TAIL',
+      position,
+      offset: null,
+      readable: 615,
+      readableBefore: 625,
+    });
   });
 
   it('a batch length past the end of the file: reported with the batch’s offset', async () => {
@@ -326,7 +393,13 @@ describe('damaged files', () => {
       bytes.writeInt32BE(50_000_000, position + 8);
       await writeFile(path, bytes);
     });
-    await check(dir, { kind: 'LENGTH_PAST_EOF', position, offset: 615, readable: 615 });
+    await check(dir, {
+      kind: 'LENGTH_PAST_EOF',
+      position,
+      offset: 615,
+      readable: 615,
+      readableBefore: 615,
+    });
   });
 });
 

@@ -8,7 +8,7 @@
  */
 import type { FetchResult } from '../../browse/logReader';
 import type { RawRecord } from '../../browse/record';
-import { DamageLog, type Damage } from './damage';
+import { DamageLog, explainDamage, type Damage } from './damage';
 import { entryRecords, lastOffsetOf } from './entryRecords';
 import { lastAtOrBelow, SegmentReader, type SegmentFiles } from './segmentReader';
 
@@ -24,6 +24,7 @@ export interface SegmentDetails {
   modifiedAt: number;
   indexEntries: number | null;
   timeIndexEntries: number | null;
+  indexNotes: string[];
   damage: Damage[];
 }
 
@@ -164,10 +165,37 @@ export class PartitionReader {
         modifiedAt: segment.files.mtimeMs,
         indexEntries: (await segment.offsetIndex())?.length ?? null,
         timeIndexEntries: await segment.timeIndexEntries(),
-        damage: this.damage.forFile(segment.files.name),
+        indexNotes: await segment.indexNotes(walk),
+        damage: await this.explained(this.damage.forFile(segment.files.name)),
       });
     }
     return details;
+  }
+
+  /** Damage found so far, each with what it means and up to which offset its file reads. */
+  async explainedDamage(): Promise<Damage[]> {
+    return this.explained(this.damage.list());
+  }
+
+  private async explained(found: Damage[]): Promise<Damage[]> {
+    const result: Damage[] = [];
+    for (const damage of found) {
+      const i = this.segments.findIndex((s) => s.files.name === damage.file);
+      const segment = this.segments[i];
+      if (!segment) {
+        result.push(damage);
+        continue;
+      }
+      let readableBefore: number | null = damage.offset;
+      if (damage.effect === 'stopped') {
+        // Walks stop at the first damage that hides the next entry: the walk's last offset is
+        // the last one readable before it.
+        const { lastOffset } = await segment.walk();
+        readableBefore = lastOffset === null ? null : lastOffset + 1;
+      }
+      result.push(explainDamage(damage, readableBefore, this.segments[i + 1]?.baseOffset ?? null));
+    }
+    return result;
   }
 
   async close(): Promise<void> {

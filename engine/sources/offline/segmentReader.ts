@@ -5,7 +5,7 @@
  * ending at the entry's offset (an index may be stale or zero-padded); when it does not, the
  * file is walked. Reads verify every entry's CRC and report damage instead of throwing.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { iterateLogEntries, readRecordBatchHeader } from '../../../broker/protocol/records';
 import { corruptionKind, type DamageLog } from './damage';
 import { lastOffsetOf, type GoodEntry } from './entryRecords';
@@ -104,6 +104,53 @@ export class SegmentReader {
     return this.tail;
   }
 
+  /**
+   * Why some index entries are not used, in words for the segments view: a missing file, zero
+   * padding after the last entry (Kafka preallocates the active segment's index), entries
+   * pointing past what the `.log` holds, or entries that do not match the batches they name.
+   */
+  async indexNotes(walk: SegmentWalk): Promise<string[]> {
+    const notes: string[] = [];
+    const lastOffset = walk.lastOffset ?? this.baseOffset - 1;
+    if (!this.files.index) {
+      notes.push('No .index file: batches are found by reading the .log.');
+    } else {
+      const entries = (await this.offsetIndex()) ?? [];
+      const slots = Math.floor((await fileSize(this.files.index)) / 8);
+      if (slots > entries.length)
+        notes.push(
+          `.index: ${slots - entries.length} of ${slots} slots after the last valid entry are zero padding or out of order; ignored.`,
+        );
+      const past = entries.filter((e) => e.position >= walk.endPosition || e.offset > lastOffset);
+      const inRange = entries.filter((e) => !past.includes(e));
+      const mismatched = [inRange[0], inRange.at(-1)].filter(
+        (e): e is OffsetIndexEntry => e !== undefined,
+      );
+      let bad = 0;
+      for (const entry of new Set(mismatched)) if (!(await this.checkIndexEntry(entry))) bad++;
+      if (past.length > 0 || bad > 0)
+        notes.push(
+          `.index is stale: ${past.length > 0 ? `${past.length} entries point past the readable end of the .log` : 'entries do not point at the batches they name'} (an index from another copy of the log); ignored — batches are found by reading the .log.`,
+        );
+    }
+    if (!this.files.timeIndex) {
+      notes.push('No .timeindex file: times are found by reading the .log.');
+    } else {
+      const entries = (await readTimeIndex(this.files.timeIndex, this.baseOffset)) ?? [];
+      const slots = Math.floor((await fileSize(this.files.timeIndex)) / 12);
+      if (slots > entries.length)
+        notes.push(
+          `.timeindex: ${slots - entries.length} of ${slots} slots after the last valid entry are zero padding or out of order; ignored.`,
+        );
+      const past = entries.filter((e) => e.offset > lastOffset).length;
+      if (past > 0)
+        notes.push(
+          `.timeindex is stale: ${past} entries name offsets past the end of the .log; ignored.`,
+        );
+    }
+    return notes;
+  }
+
   /** Whether the batch at an index entry's position ends at the entry's offset. */
   private async checkIndexEntry(entry: OffsetIndexEntry): Promise<boolean> {
     if (entry.position + 61 > this.files.size) return false;
@@ -156,10 +203,11 @@ export class SegmentReader {
   ): Promise<boolean> {
     const handle = await this.file();
     const size = this.files.size;
-    let buffer = Buffer.allocUnsafe(
-      Math.min(Math.max(wantBytes, MIN_READ_BYTES), Math.max(size - position, 1)),
-    );
+    let chunkBytes = Math.min(Math.max(wantBytes, MIN_READ_BYTES), Math.max(size - position, 1));
     while (position < size) {
+      // A new buffer for every chunk: the records a visit keeps (keys, values, headers) are
+      // views into it, so it must never be read into again.
+      const buffer = Buffer.allocUnsafe(chunkBytes);
       const { bytesRead } = await handle.read(
         buffer,
         0,
@@ -182,7 +230,7 @@ export class SegmentReader {
               entry.requiredBytes !== null &&
               entry.requiredBytes > buffer.length
             ) {
-              buffer = Buffer.allocUnsafe(entry.requiredBytes);
+              chunkBytes = entry.requiredBytes;
             }
             break;
           }
@@ -221,6 +269,10 @@ export class SegmentReader {
     this.handle = null;
     await (await handle?.catch(() => null))?.close();
   }
+}
+
+async function fileSize(path: string): Promise<number> {
+  return (await stat(path)).size;
 }
 
 /** Index of the last value ≤ target in an ascending array, or -1. */
