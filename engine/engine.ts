@@ -3,9 +3,10 @@
  * This module wires the pieces together; each capability lives in its own folder.
  */
 import { join } from 'node:path';
-import { MetricsParams, TailParams, type Job, type Status } from './api';
+import { MetricsParams, PlaybackParams, TailParams, type Job, type Status } from './api';
 import { filterFrom, TopicBrowser } from './browse/topicBrowser';
 import { startTail } from './browse/tail';
+import { startPlayback } from './playback/playbackStream';
 import { ClusterStore, LOCAL_CLUSTER_ID } from './clusters/clusterStore';
 import { EncryptedFileVault, MemoryVault } from './clusters/secretVault';
 import { DemoSeeder } from './demo/demoSeeder';
@@ -246,6 +247,16 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       });
     },
     TailParams,
+  );
+  server.streams.register(
+    'playback',
+    (subscription) =>
+      startPlayback(sources.reader(subscription.params.cluster), subscription.params, {
+        emit: (event) => subscription.emit(event),
+        end: () => subscription.end(),
+        fail: (error) => subscription.fail(error),
+      }),
+    PlaybackParams,
   );
 
   const port = await server.listen();

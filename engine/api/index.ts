@@ -13,3 +13,4 @@ export * from './groups';
 export * from './metrics';
 export * from './transfer';
 export * from './replay';
+export * from './playback';

@@ -12,9 +12,10 @@ export const WS_TOKEN_PREFIX = 'bearer.';
 
 /**
  * `tail` takes TailParams (engine/api/messages.ts) and sends TailEvents; `metrics` takes
- * MetricsParams and sends MetricsSnapshots (engine/api/metrics.ts).
+ * MetricsParams and sends MetricsSnapshots (engine/api/metrics.ts); `playback` takes
+ * PlaybackParams and sends PlaybackEvents (engine/api/playback.ts).
  */
-export const StreamName = z.enum(['status', 'jobs', 'tail', 'metrics']);
+export const StreamName = z.enum(['status', 'jobs', 'tail', 'metrics', 'playback']);
 export type StreamName = z.infer<typeof StreamName>;
 
 export const ClientMessage = z.discriminatedUnion('op', [
