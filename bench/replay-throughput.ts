@@ -1,7 +1,8 @@
 /**
- * replay-throughput: messages/s of an unthrottled replay local → local (a ReplayService job over
- * kafkajs, idempotent producer, order kept), against its floor: kcat piping the same messages
- * from one topic into another (`kcat -C … | kcat -P …`). Goal: ratio ≥ 0.5.
+ * replay-throughput: messages/s of an unthrottled replay local → local (a ReplayService job: the
+ * reader's fetches, then the idempotent BatchProducer with several requests in flight, order
+ * kept), against its floor: kcat piping the same messages from one topic into another
+ * (`kcat -C … | kcat -P …`). Goal: ratio ≥ 0.5.
  *
  * 200,000 messages by default; BENCH_FULL=1 for 1,000,000.
  */

@@ -1,18 +1,21 @@
 /**
  * Replay jobs: read a range of a source topic (merged across partitions by timestamp, so each
- * partition stays in offset order), filter it, and send it to a target topic through one
- * idempotent producer with one request in flight — order within a partition is preserved and a
- * retry never duplicates. Paced by a Pacer; pausing shifts the schedule by the pause.
+ * partition stays in offset order), filter it, and send it to a target topic through a
+ * BatchProducer — idempotent, so order within a partition is preserved and a retry never
+ * duplicates, with several requests in flight. Paced by a Pacer; pausing shifts the schedule by
+ * the pause.
  */
-import type { Message as KafkaMessage, Producer } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import type { Job, TopicConfigEntry } from '../api';
 import type { ReplayInput, ReplayResult } from '../api/replay';
 import { filterFrom } from '../browse/topicBrowser';
 import { PartitionScan } from '../browse/partitionScan';
-import type { RawRecord } from '../browse/record';
+import type { RawHeader, RawRecord } from '../browse/record';
 import { ApiError } from '../http/apiError';
 import type { JobManager } from '../jobs/jobManager';
+import type { BatchProducer, BatchProducerOptions } from '../sources/batchProducer';
 import { kafkaError, type KafkaErrorContext } from '../sources/kafkaErrors';
+import type { ProducerRecord } from '../sources/recordBatchBuilder';
 import { resolveRange, type RangeReader } from '../transfer/transferService';
 import { Pacer } from './pacer';
 
@@ -25,11 +28,17 @@ export interface ReplayTarget {
     replicationFactor: number;
     configs: Record<string, string>;
   }): Promise<void>;
-  idempotentProducer(): Promise<Producer>;
+  batchProducer(options: BatchProducerOptions): Promise<BatchProducer>;
   context(action?: string): KafkaErrorContext;
 }
 
-const BATCH = 500;
+// kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports.
+const { Partitioners } = kafkajs;
+
+/** Records asked of the source per read. */
+const READ_BATCH = 5000;
+/** A partial batch older than this goes out at the next checkpoint, as Kafka's linger.ms. */
+const LINGER_MS = 50;
 export const SOURCE_HEADER = 'logscope.source';
 
 export class ReplayService {
@@ -138,46 +147,24 @@ export class ReplayService {
           sizes: reader.sizes(source.topic),
           signal: context.signal,
         });
-        scan.wanted = BATCH;
-        const producer = input.dryRun ? null : await target.idempotentProducer();
+        scan.wanted = READ_BATCH;
+        /** Records handed to the producer; those not acknowledged at a failure are failed. */
+        let added = 0;
+        const producer = input.dryRun
+          ? null
+          : await target.batchProducer({
+              topic: input.target.topic,
+              onAcknowledged: (records) => {
+                result.sent += records;
+                report();
+              },
+            });
         const pacer = new Pacer(input.pace);
+        const partitionOf = this.partitioner(input, source.topic, targetPartitions ?? 0);
         /** The schedule's origin: when the first message to send was read. */
         let started: number | null = null;
-        let batch: { record: RawRecord; message: KafkaMessage }[] = [];
-        let roundRobin = 0;
-        /**
-         * One send at a time (order within a partition), but not awaited at once: the next
-         * batch is read and built while the previous one is on the wire.
-         */
-        let inFlight: Promise<void> = Promise.resolve();
-        const send = async (sending: typeof batch) => {
-          try {
-            await producer!.send({
-              topic: input.target.topic,
-              acks: -1,
-              messages: sending.map((s) => s.message),
-            });
-          } catch (error) {
-            result.failed += sending.length;
-            report();
-            throw kafkaError(
-              error,
-              target.context(
-                `replay to topic "${input.target.topic}" (sent ${result.sent}, failed ${result.failed})`,
-              ),
-            );
-          }
-          result.sent += sending.length;
-          report();
-        };
-        const flush = async () => {
-          await inFlight;
-          if (batch.length === 0 || producer === null) return;
-          const sending = batch;
-          batch = [];
-          inFlight = send(sending);
-          inFlight.catch(() => undefined); // awaited by the next flush or at the end
-        };
+        /** Reused for every record: the producer copies it into its batch at once. */
+        const out: ProducerRecord = { key: null, value: null, headers: [], timestamp: 0 };
         /** Waits for the pause to end; the schedule moves by the time paused. */
         const checkpoint = async () => {
           const before = Date.now();
@@ -198,30 +185,41 @@ export class ReplayService {
               started ??= Date.now();
               const due = started + pacer.due(record.timestamp);
               if (due > Date.now()) {
-                await flush();
+                // What is due now leaves before the wait (not waiting for its acknowledgement).
+                await producer!.send();
                 await checkpoint();
                 await sleep(due - Date.now(), context.signal);
               }
-              batch.push({
-                record,
-                message: this.message(record, input, targetPartitions!, roundRobin++),
-              });
-              if (batch.length >= BATCH) {
-                await flush();
+              this.fill(out, record, input);
+              added++;
+              const waiting = producer!.add(partitionOf(record), out);
+              if (waiting) {
+                await waiting;
                 await checkpoint();
               }
             }
             if (result.scanned % 1000 === 0) {
               report();
+              await producer?.send(LINGER_MS);
               await checkpoint();
             }
           }
-          await flush();
-          await inFlight;
+          await producer?.flush();
+        } catch (error) {
+          if (context.signal.aborted || producer === null) throw error;
+          await producer.close();
+          result.failed = added - result.sent;
+          report();
+          throw kafkaError(
+            error,
+            target.context(
+              `replay to topic "${input.target.topic}" (sent ${result.sent}, failed ${result.failed})`,
+            ),
+          );
         } finally {
-          // A batch on the wire when cancelled is counted before the producer goes.
-          await inFlight.catch(() => undefined);
-          await producer?.disconnect().catch(() => undefined);
+          // Batches on the wire when cancelled are counted before the producer goes.
+          await producer?.close();
+          report();
         }
         context.progress(result.scanned, {
           total: result.scanned,
@@ -241,33 +239,51 @@ export class ReplayService {
     }
   }
 
-  private message(
-    record: RawRecord,
-    input: ReplayInput,
-    partitions: number,
-    index: number,
-  ): KafkaMessage {
-    const headers: Record<string, Buffer[]> = Object.create(null);
-    if (input.keepHeaders) {
-      for (const h of record.headers) {
-        if (h.value !== null) (headers[h.key] ??= []).push(h.value);
-      }
-    }
-    if (input.sourceHeader) {
-      (headers[SOURCE_HEADER] ??= []).push(
-        Buffer.from(`${input.source.topic}/${record.partition}/${record.offset}`),
-      );
-    }
-    const message: KafkaMessage = {
-      key: input.keepKeys ? record.key : null,
-      value: record.value,
-      headers,
-    };
+  /** Fills the reused outgoing record from a source record, as the input asks. */
+  private fill(out: ProducerRecord, record: RawRecord, input: ReplayInput): void {
+    out.key = input.keepKeys ? record.key : null;
+    out.value = record.value;
+    const headers: RawHeader[] = input.keepHeaders ? record.headers : [];
+    out.headers = input.sourceHeader
+      ? [
+          ...headers,
+          {
+            key: SOURCE_HEADER,
+            value: Buffer.from(`${input.source.topic}/${record.partition}/${record.offset}`),
+          },
+        ]
+      : headers;
     // Without the original, the time of sending: taken now, when the pacer released it.
-    message.timestamp = String(input.keepTimestamps ? record.timestamp : Date.now());
-    if (input.partitioning === 'keep') message.partition = record.partition;
-    else if (input.partitioning === 'round-robin') message.partition = index % partitions;
-    return message;
+    out.timestamp = input.keepTimestamps ? record.timestamp : Date.now();
+  }
+
+  /** The target partition of each record: kept, in turn, or Kafka's default partitioner. */
+  private partitioner(
+    input: ReplayInput,
+    topic: string,
+    partitions: number,
+  ): (record: RawRecord) => number {
+    if (input.partitioning === 'keep') return (record) => record.partition;
+    if (input.partitioning === 'round-robin') {
+      let next = 0;
+      return () => next++ % partitions;
+    }
+    // kafkajs's DefaultPartitioner is the Java client's (murmur2 of the key; keyless in turn),
+    // so a replay by key lands where a Java or kafkajs producer would put the same key.
+    const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+      partitionErrorCode: 0,
+    }));
+    const choose = Partitioners.DefaultPartitioner();
+    return (record) =>
+      choose({
+        topic,
+        partitionMetadata,
+        message: { key: input.keepKeys ? record.key : null, value: null },
+      });
   }
 }
 

@@ -29,6 +29,14 @@ import type { RawHeader, RawRecord } from '../browse/record';
 import { RecordSizeEstimate } from '../browse/partitionScan';
 import { registerKafkaCodecs } from './kafkaCodecs';
 import { kafkaError, type KafkaErrorContext } from './kafkaErrors';
+import {
+  decodeFetchedRecords,
+  FetchPartitionError,
+  rawFetchVersion,
+  sendRawFetch,
+  type FetchBroker,
+} from './kafkaFetch';
+import { BatchProducer, type BatchProducerOptions, type ProducerCluster } from './batchProducer';
 
 export interface KafkaSourceSettings {
   brokers: string[];
@@ -78,7 +86,7 @@ interface InternalMessage {
   isControlRecord?: boolean;
   batchContext?: { firstOffset: string; lastOffsetDelta: number; timestampType: number };
 }
-interface InternalBroker {
+interface InternalBroker extends FetchBroker {
   fetch(request: {
     replicaId?: number;
     isolationLevel: number;
@@ -129,6 +137,8 @@ const { Kafka, logLevel } = kafkajs;
 
 /** Read everything up to the high watermark: a browser shows what is there. */
 const READ_UNCOMMITTED = 0;
+/** Kafka's OFFSET_OUT_OF_RANGE error code. */
+const OFFSET_OUT_OF_RANGE = 1;
 
 const mechanismName: Record<string, string> = {
   plain: 'plain',
@@ -537,6 +547,30 @@ export class KafkaSource implements LogReader {
     }
   }
 
+  /**
+   * A producer of whole record batches (idempotent, several requests in flight) on a kafkajs
+   * Cluster of its own, for one bulk job (replay, import); the caller closes it.
+   */
+  async batchProducer(options: BatchProducerOptions): Promise<BatchProducer> {
+    if (this.closed) throw new ApiError('UNAVAILABLE', 'This connection was closed.');
+    try {
+      const symbol = Object.getOwnPropertySymbols(this.kafka).find(
+        (s) => s.description === CREATE_CLUSTER,
+      );
+      const create = symbol
+        ? (this.kafka as unknown as Record<symbol, (options: object) => ProducerCluster>)[symbol]
+        : undefined;
+      if (typeof create !== 'function')
+        throw new Error(
+          'this kafkajs version does not expose its cluster factory; Logscope needs kafkajs 2.x',
+        );
+      const cluster = create({ allowAutoTopicCreation: false, metadataMaxAge: 60_000 });
+      return await BatchProducer.open(cluster, options);
+    } catch (error) {
+      throw kafkaError(error, this.context(`produce to topic "${options.topic}"`));
+    }
+  }
+
   async connectedAdmin(): Promise<Admin> {
     this.admin ??= (async () => {
       await registerKafkaCodecs();
@@ -598,10 +632,20 @@ export class KafkaSource implements LogReader {
     });
   }
 
+  /**
+   * One Fetch per partition leader, answered together. Sent as a raw Fetch (kafkaFetch.ts) so
+   * the records are decoded by the project's codecs; `wanted` (an engine-internal hint) lets a
+   * sample build only the records it asked for. A broker without Fetch v4-v11 is read through
+   * kafkajs's own Fetch.
+   */
   async fetch(
     topic: string,
     requests: FetchRequest[],
-    options: { maxWaitMs?: number; signal?: AbortSignal } = {},
+    options: {
+      maxWaitMs?: number;
+      signal?: AbortSignal;
+      wanted?: (partition: number, offset: number) => boolean;
+    } = {},
   ): Promise<Map<number, FetchResult>> {
     return this.run(`read topic "${topic}"`, async (cluster) => {
       await cluster.addTargetTopic(topic);
@@ -614,43 +658,81 @@ export class KafkaSource implements LogReader {
         Object.entries(leaders).map(async ([nodeId, partitions]) => {
           const broker = await cluster.findBroker({ nodeId });
           const mine = requests.filter((r) => partitions.includes(r.partition));
-          let response;
-          try {
-            response = await broker.fetch({
+          const version = rawFetchVersion(broker);
+          let outOfRange: FetchRequest[] = [];
+          if (version !== null) {
+            const answered = await sendRawFetch(broker, version, {
+              topic,
               isolationLevel: READ_UNCOMMITTED,
-              maxWaitTime: options.maxWaitMs ?? 0,
-              minBytes: 1,
+              maxWaitMs: options.maxWaitMs ?? 0,
               maxBytes: mine.reduce((sum, r) => sum + r.maxBytes, 0),
-              topics: [
-                {
-                  topic,
-                  partitions: mine.map((r) => ({
-                    partition: r.partition,
-                    fetchOffset: String(r.offset),
-                    maxBytes: r.maxBytes,
-                  })),
-                },
-              ],
+              partitions: mine.map((r) => ({
+                partition: r.partition,
+                fetchOffset: r.offset,
+                partitionMaxBytes: r.maxBytes,
+              })),
             });
-          } catch (error) {
-            if ((error as { type?: string }).type !== 'OFFSET_OUT_OF_RANGE') throw error;
-            // Retention moved the log start past the offset: answer with the new bounds, and
-            // the caller moves on to them.
-            const bounds = await this.messageCounts(cluster, [
-              { topic, partitions: mine.map((r) => r.partition) },
-            ]);
-            for (const r of mine) {
-              const b = bounds.get(topic)?.get(r.partition) ?? {
-                logStartOffset: r.offset,
-                highWatermark: r.offset,
-              };
-              results.set(r.partition, { records: [], nextOffset: r.offset, ...b });
+            for (const part of answered) {
+              const request = mine.find((r) => r.partition === part.partitionIndex);
+              if (!request) continue;
+              if (part.errorCode === OFFSET_OUT_OF_RANGE) {
+                outOfRange.push(request);
+                continue;
+              }
+              if (part.errorCode !== 0) throw new FetchPartitionError(part.errorCode);
+              const wanted = options.wanted;
+              const decoded = decodeFetchedRecords(
+                part.partitionIndex,
+                part.records,
+                request.offset,
+                wanted ? (offset) => wanted(part.partitionIndex, offset) : undefined,
+              );
+              results.set(part.partitionIndex, {
+                records: decoded.records,
+                nextOffset: decoded.nextOffset,
+                highWatermark: Number(part.highWatermark),
+                logStartOffset: part.logStartOffset >= 0n ? Number(part.logStartOffset) : 0,
+              });
             }
-            return;
+          } else {
+            try {
+              const response = await broker.fetch({
+                isolationLevel: READ_UNCOMMITTED,
+                maxWaitTime: options.maxWaitMs ?? 0,
+                minBytes: 1,
+                maxBytes: mine.reduce((sum, r) => sum + r.maxBytes, 0),
+                topics: [
+                  {
+                    topic,
+                    partitions: mine.map((r) => ({
+                      partition: r.partition,
+                      fetchOffset: String(r.offset),
+                      maxBytes: r.maxBytes,
+                    })),
+                  },
+                ],
+              });
+              for (const part of response.responses[0]?.partitions ?? []) {
+                const request = mine.find((r) => r.partition === part.partition)!;
+                results.set(part.partition, toFetchResult(part, request.offset));
+              }
+            } catch (error) {
+              if ((error as { type?: string }).type !== 'OFFSET_OUT_OF_RANGE') throw error;
+              outOfRange = mine;
+            }
           }
-          for (const part of response.responses[0]?.partitions ?? []) {
-            const request = mine.find((r) => r.partition === part.partition)!;
-            results.set(part.partition, toFetchResult(part, request.offset));
+          if (outOfRange.length === 0) return;
+          // Retention moved the log start past the offset: answer with the new bounds, and
+          // the caller moves on to them.
+          const bounds = await this.messageCounts(cluster, [
+            { topic, partitions: outOfRange.map((r) => r.partition) },
+          ]);
+          for (const r of outOfRange) {
+            const b = bounds.get(topic)?.get(r.partition) ?? {
+              logStartOffset: r.offset,
+              highWatermark: r.offset,
+            };
+            results.set(r.partition, { records: [], nextOffset: r.offset, ...b });
           }
         }),
       );
