@@ -27,6 +27,7 @@ export type {
   ClusterInput,
   ClusterPatch,
   ClusterOverview,
+  Damage,
   Message,
   MessagePage,
   PartitionDetails,
