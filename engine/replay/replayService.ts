@@ -16,6 +16,7 @@ import type { JobManager } from '../jobs/jobManager';
 import type { BatchProducer, BatchProducerOptions } from '../sources/batchProducer';
 import { kafkaError, type KafkaErrorContext } from '../sources/kafkaErrors';
 import type { ProducerRecord } from '../sources/recordBatchBuilder';
+import { readAhead } from '../transfer/readAhead';
 import { resolveRange, type RangeReader } from '../transfer/transferService';
 import { Pacer } from './pacer';
 
@@ -139,7 +140,7 @@ export class ReplayService {
         }
         const scan = new PartitionScan({
           topic: source.topic,
-          reader,
+          reader: readAhead(reader, source.topic, range.end),
           direction: 'forward',
           start: range.start,
           end: range.end,

@@ -19,7 +19,9 @@ import { resolveStart } from '../browse/pager';
 import { ApiError } from '../http/apiError';
 import type { JobManager } from '../jobs/jobManager';
 import { kafkaError, type KafkaErrorContext } from '../sources/kafkaErrors';
-import { csvHeader, parseJsonLine, toCsvRow, toJsonLine, type ImportRecord } from './jsonLines';
+import { csvHeader, parseJsonLine, toCsvRow, type ImportRecord } from './jsonLines';
+import { JsonLinesWriter } from './jsonLinesWriter';
+import { readAhead } from './readAhead';
 
 export type RangeReader = LogReader & { sizes(topic: string): RecordSizeEstimate };
 
@@ -63,8 +65,8 @@ export async function resolveRange(
   return { start, end };
 }
 
-function write(stream: WriteStream, text: string): Promise<void> | null {
-  if (stream.write(text)) return null;
+function write(stream: WriteStream, data: string | Buffer): Promise<void> | null {
+  if (stream.write(data)) return null;
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     stream.once('error', onError);
@@ -106,12 +108,13 @@ export class TransferService {
         let scanned = 0;
         let messages = 0;
         let pending = '';
+        const lines = input.format === 'csv' ? null : new JsonLinesWriter();
         try {
           await opened;
           if (input.format === 'csv') await write(out, `${csvHeader(input.fields)}\r\n`);
           const scan = new PartitionScan({
             topic,
-            reader,
+            reader: readAhead(reader, topic, range.end),
             direction: 'forward',
             start: range.start,
             end: range.end,
@@ -126,17 +129,21 @@ export class TransferService {
             scanned++;
             if (!filter || filter.matches(record)) {
               messages++;
-              const line =
-                input.format === 'csv'
-                  ? `${toCsvRow(record, input.fields)}\r\n`
-                  : `${toJsonLine(record)}\n`;
-              // Lines go out in chunks of about 64 KiB: one write per line costs more than
-              // the encoding.
-              pending += line;
-              if (pending.length >= 64 * 1024) {
-                const waiting = write(out, pending);
-                pending = '';
-                if (waiting) await waiting;
+              if (lines) {
+                lines.add(record);
+                if (lines.full) {
+                  const waiting = write(out, lines.take());
+                  if (waiting) await waiting;
+                }
+              } else {
+                // CSV lines go out in chunks of about 64 KiB: one write per line costs more
+                // than the encoding.
+                pending += `${toCsvRow(record, input.fields)}\r\n`;
+                if (pending.length >= 64 * 1024) {
+                  const waiting = write(out, pending);
+                  pending = '';
+                  if (waiting) await waiting;
+                }
               }
             }
             if (scanned % 2000 === 0) {
@@ -146,6 +153,7 @@ export class TransferService {
             }
           }
           if (pending !== '') await write(out, pending);
+          if (lines) await write(out, lines.take());
           await new Promise<void>((resolve, reject) =>
             out.end((error?: Error | null) => (error ? reject(error) : resolve())),
           );
