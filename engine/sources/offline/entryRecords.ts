@@ -6,7 +6,7 @@
 import {
   TimestampType,
   decodeLegacyMessageSet,
-  decodeRecordBatch,
+  scanRecordBatch,
   type LogEntry,
 } from '../../../broker/protocol/records';
 import type { RawRecord } from '../../browse/record';
@@ -23,19 +23,31 @@ export function lastOffsetOf(entry: GoodEntry): number {
 /** Records of a CRC-checked entry; throws CorruptRecordBatchError / CompressionError on bad records. */
 export function entryRecords(entry: GoodEntry, partition: number): RawRecord[] {
   if (entry.kind === 'batch') {
-    if (entry.header.isControl) return [];
-    const batch = decodeRecordBatch(entry.bytes, { verifyCrc: false });
-    const timestampType =
-      batch.timestampType === TimestampType.LogAppendTime ? 'LogAppendTime' : 'CreateTime';
-    return batch.records.map((r) => ({
-      partition,
-      offset: Number(r.offset),
-      timestamp: Number(r.timestamp),
-      timestampType,
-      key: r.key,
-      value: r.value,
-      headers: r.headers.map((h) => ({ key: h.key, value: h.value })),
-    }));
+    const { header } = entry;
+    if (header.isControl) return [];
+    // One object per record, straight from the codec's cursor: no intermediate decoded
+    // record, no BigInt arithmetic per record (offsets and timestamps fit in a double).
+    const baseOffset = Number(header.baseOffset);
+    const appendTime = header.timestampType === TimestampType.LogAppendTime;
+    const baseTimestamp = Number(appendTime ? header.maxTimestamp : header.baseTimestamp);
+    const timestampType = appendTime ? 'LogAppendTime' : 'CreateTime';
+    const records: RawRecord[] = [];
+    scanRecordBatch(
+      entry.bytes,
+      (record) => {
+        records.push({
+          partition,
+          offset: baseOffset + record.offsetDelta,
+          timestamp: appendTime ? baseTimestamp : baseTimestamp + record.timestampDelta,
+          timestampType,
+          key: record.key(),
+          value: record.value(),
+          headers: record.headerCount === 0 ? [] : record.headers(),
+        });
+      },
+      { verifyCrc: false },
+    );
+    return records;
   }
   return decodeLegacyMessageSet(entry.bytes, { verifyCrc: false }).map((r) => ({
     partition,

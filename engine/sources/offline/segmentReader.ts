@@ -7,6 +7,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { iterateLogEntries, readRecordBatchHeader } from '../../../broker/protocol/records';
+import { entryCrcError } from './batchCrc';
 import { corruptionKind, type DamageLog } from './damage';
 import { lastOffsetOf, type GoodEntry } from './entryRecords';
 import { readOffsetIndex, readTimeIndex, type OffsetIndexEntry } from './indexFiles';
@@ -217,7 +218,7 @@ export class SegmentReader {
       const chunk = buffer.subarray(0, bytesRead);
       let next = -1;
       let visited = 0;
-      for (const entry of iterateLogEntries(chunk)) {
+      for (const entry of iterateLogEntries(chunk, { verifyCrc: false })) {
         const at = position + entry.position;
         if (entry.kind === 'truncated') {
           if (
@@ -253,6 +254,18 @@ export class SegmentReader {
             await this.walk();
             return true;
           }
+          continue;
+        }
+        const crcError = entryCrcError(entry);
+        if (crcError) {
+          this.damage.add({
+            file: this.files.name,
+            position: at,
+            offset: Number(chunk.readBigInt64BE(entry.position)),
+            kind: 'CRC_MISMATCH',
+            message: crcError.message,
+            effect: 'skipped',
+          });
           continue;
         }
         visited++;

@@ -7,6 +7,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { iterateLogEntries } from '../../../broker/protocol/records';
+import { entryCrcError } from './batchCrc';
 import { corruptionKind, type Damage } from './damage';
 import { lastOffsetOf, type GoodEntry } from './entryRecords';
 
@@ -61,6 +62,7 @@ export async function walkSegment(
     damage: [],
   };
   const chunkBytes = options.chunkBytes ?? WALK_CHUNK_BYTES;
+  const verifyCrc = options.verifyCrc ?? false;
   let buffer = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(size, 1)));
   let position = options.start ?? 0;
   let lastSparse = -Infinity;
@@ -69,7 +71,8 @@ export async function walkSegment(
     const { bytesRead } = await handle.read(buffer, 0, length, position);
     const chunk = buffer.subarray(0, bytesRead);
     let resumeAt = -1;
-    for (const entry of iterateLogEntries(chunk, { verifyCrc: options.verifyCrc ?? false })) {
+    // CRCs are checked here (batchCrc.ts), not by the codec: natively where possible.
+    for (const entry of iterateLogEntries(chunk, { verifyCrc: false })) {
       const at = position + entry.position;
       if (entry.kind === 'truncated') {
         if (at + entry.availableBytes < size) {
@@ -120,6 +123,20 @@ export async function walkSegment(
           break walking;
         }
         continue;
+      }
+      if (verifyCrc) {
+        const error = entryCrcError(entry);
+        if (error) {
+          walk.damage.push({
+            file,
+            position: at,
+            offset: readOffset(chunk, entry.position),
+            kind: 'CRC_MISMATCH',
+            message: error.message,
+            effect: 'skipped',
+          });
+          continue;
+        }
       }
       const last = lastOffsetOf(entry);
       const first = entry.kind === 'batch' ? Number(entry.header.baseOffset) : last;
