@@ -16,6 +16,7 @@ import { ReplayService } from './replay/replayService';
 import { TransferService } from './transfer/transferService';
 import { ApiError } from './http/apiError';
 import { EngineServer } from './http/engineServer';
+import { DownloadTickets, uploadRoute } from './http/fileTransfer';
 import type { Handlers } from './http/router';
 import { JobManager } from './jobs/jobManager';
 import { kafkaMetricsSource } from './metrics/kafkaMetricsSource';
@@ -73,7 +74,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     (cluster) => sources.reader(cluster),
     (cluster) => sources.source(cluster),
     jobs,
+    join(options.dataDir, 'engine', 'exports'),
   );
+  const downloads = new DownloadTickets();
   const replays = new ReplayService(
     (cluster) => sources.reader(cluster),
     (cluster) => sources.source(cluster),
@@ -170,6 +173,12 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     },
     startExport: ({ params, body }) => transfer.startExport(params.cluster, params.topic, body),
     startImport: ({ params, body }) => transfer.startImport(params.cluster, params.topic, body),
+    downloadExport: async ({ params }) => {
+      const file = await transfer.exportedFile(params.job);
+      const { ticket, expiresAt } = downloads.issue(file);
+      const { fileName, bytes } = file;
+      return { url: `/api/v1/downloads/${ticket}`, fileName, bytes, expiresAt };
+    },
     startReplay: ({ body }) => replays.start(body),
     listJobs: async () => ({ jobs: jobs.list() }),
     getJob: async ({ params }) => jobs.get(params.job),
@@ -204,6 +213,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     staticDir: options.staticDir,
     version: options.version,
     handlers,
+    rawRoutes: [
+      downloads.route(),
+      uploadRoute({ dir: join(options.dataDir, 'engine', 'uploads') }),
+    ],
     log: options.log,
   });
   server.streams.register('status', (subscription) => {

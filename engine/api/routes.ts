@@ -14,7 +14,7 @@ import {
   OffsetResetInput,
   OffsetResetResult,
 } from './groups';
-import { ExportInput, ImportInput } from './transfer';
+import { DownloadTicket, ExportInput, ImportInput } from './transfer';
 import { ReplayInput } from './replay';
 import { FieldSuggestions, SampleInput, SamplePreview, ScanInput } from './eda';
 import {
@@ -310,6 +310,15 @@ export const routes = {
     body: ImportInput,
     response: Job,
     status: 202,
+  }),
+  downloadExport: defineRoute({
+    method: 'POST',
+    path: '/jobs/{job}/download',
+    tag: 'transfer',
+    summary:
+      'A one-time link (one minute, one download, no bearer token needed) to the file of a finished export job, streamed with its name',
+    params: JobParams,
+    response: DownloadTicket,
   }),
   startReplay: defineRoute({
     method: 'POST',

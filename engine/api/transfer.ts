@@ -26,8 +26,12 @@ const AbsolutePath = z
 
 export const ExportInput = z.object({
   format: z.enum(['jsonl', 'csv']).default('jsonl'),
-  /** The file to write (absolute); written as `<path>.part` and renamed when complete. */
-  path: AbsolutePath,
+  /**
+   * The file to write (absolute); written as `<path>.part` and renamed when complete. Leave it
+   * out to export for download: the engine writes into its data dir, and the finished job's
+   * file is fetched with `POST /jobs/{job}/download`.
+   */
+  path: AbsolutePath.optional(),
   /** Replace an existing file. */
   overwrite: z.boolean().default(false),
   /** Partitions to export; all when left out. */
@@ -89,3 +93,21 @@ export const ImportResult = z.object({
   validatedOnly: z.boolean(),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
+
+/** A one-time link to a finished export's file (see engine/http/fileTransfer.ts). */
+export const DownloadTicket = z.object({
+  /** Below the engine's origin; works once, until `expiresAt`, without the bearer token. */
+  url: z.string(),
+  fileName: z.string(),
+  bytes: z.number().int(),
+  expiresAt: z.number(),
+});
+export type DownloadTicket = z.infer<typeof DownloadTicket>;
+
+/** The answer to `POST /api/v1/uploads?name=…` (the body is the file): where the engine put it. */
+export const UploadResult = z.object({
+  path: z.string(),
+  fileName: z.string(),
+  bytes: z.number().int(),
+});
+export type UploadResult = z.infer<typeof UploadResult>;

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { routes } from '../api';
 import { ApiError } from './apiError';
+import type { RawRoute } from './fileTransfer';
 import { buildOpenApiDocument } from './openapi';
 import { Router, type Handlers } from './router';
 import { checkOrigin, checkToken, contentSecurityPolicy, type AccessPolicy } from './security';
@@ -24,6 +25,8 @@ export interface EngineServerOptions {
   staticDir: string | null;
   version: string;
   handlers: Handlers;
+  /** Requests served outside the JSON router: file downloads and uploads (fileTransfer.ts). */
+  rawRoutes?: RawRoute[];
   log?: (line: string) => void;
 }
 
@@ -82,8 +85,15 @@ export class EngineServer {
         );
         return;
       }
-      checkToken(request.headers, this.policy);
       const path = url.pathname.slice(API_PREFIX.length);
+      for (const raw of this.options.rawRoutes ?? []) {
+        const found = request.method === raw.method ? raw.pattern.exec(path) : null;
+        if (!found) continue;
+        if (raw.bearer) checkToken(request.headers, this.policy);
+        await raw.handle(request, response, found);
+        return;
+      }
+      checkToken(request.headers, this.policy);
       if (path === '/openapi.json' && request.method === 'GET') {
         this.openApi ??= JSON.stringify(buildOpenApiDocument(routes, this.options.version));
         this.sendJson(response, 200, this.openApi);

@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { Producer } from 'kafkajs';
 import type { Job } from '../api';
 import type { ExportInput, ExportResult, ImportInput, ImportResult } from '../api/transfer';
@@ -82,11 +83,46 @@ export class TransferService {
     private readonly readers: (cluster: string) => RangeReader,
     private readonly targets: (cluster: string) => ImportTarget,
     private readonly jobs: JobManager,
+    /** Where exports without a path go, to be downloaded. */
+    private readonly exportsDir: string = join(tmpdir(), 'logscope-exports'),
   ) {}
 
-  async startExport(cluster: string, topic: string, input: ExportInput): Promise<Job> {
-    const filter = filterFrom(input.filter, 'body.filter');
+  /** The file of a finished export job, for a download. */
+  async exportedFile(
+    jobId: string,
+  ): Promise<{ path: string; fileName: string; contentType: string; bytes: number }> {
+    const job = this.jobs.get(jobId);
+    if (job.kind !== 'export')
+      throw new ApiError('BAD_REQUEST', `Job ${jobId} is a ${job.kind}, not an export.`);
+    if (job.state !== 'succeeded')
+      throw new ApiError(
+        'CONFLICT',
+        `Export job ${jobId} is ${job.state}: only a finished export can be downloaded.`,
+      );
+    const result = job.result as ExportResult;
+    const info = await stat(result.path).catch(() => null);
+    if (!info?.isFile())
+      throw new ApiError('NOT_FOUND', `The exported file ${result.path} is no longer there.`);
+    return {
+      path: result.path,
+      fileName: basename(result.path),
+      bytes: info.size,
+      contentType:
+        result.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+    };
+  }
+
+  async startExport(cluster: string, topic: string, exportInput: ExportInput): Promise<Job> {
+    const filter = filterFrom(exportInput.filter, 'body.filter');
     const reader = this.readers(cluster);
+    let path = exportInput.path;
+    if (path === undefined) {
+      // For download: a fresh name in the engine's exports folder (a topic name is a safe file name).
+      await mkdir(this.exportsDir, { recursive: true });
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      path = join(this.exportsDir, `${topic}-${stamp}.${exportInput.format}`);
+    }
+    const input = { ...exportInput, path };
     await checkWritable(input.path, input.overwrite);
     const range = await resolveRange(reader, topic, input.from, input.to, input.partitions);
     const total = [...range.start].reduce(

@@ -12,6 +12,7 @@ import kafkajs, { type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ExportResult, ImportResult, Job } from '../../engine/api';
+import type { DownloadTicket, UploadResult } from '../../engine/api/transfer';
 import { startBroker, type RunningBroker } from '../support/broker';
 import {
   builtFile,
@@ -249,6 +250,64 @@ describe('export and import', () => {
     const again = exportPath();
     await runJob('/clusters/local/topics/transfer.copy/exports', { path: again });
     expect(await readFile(again, 'utf8')).toBe(await readFile(file, 'utf8'));
+  });
+
+  it('downloads a finished export once through a one-time link, and takes it back as an upload', async () => {
+    const exported = await runJob(`/clusters/local/topics/${SOURCE}/exports`, {});
+    expect(exported.state).toBe('succeeded');
+    const result = exported.result as ExportResult;
+    expect(result.messages).toBe(400);
+    const ticket = await api<DownloadTicket>('POST', `/jobs/${exported.id}/download`);
+    expect(ticket.fileName).toMatch(new RegExp(`^${SOURCE.replace('.', '\\.')}-.+\\.jsonl$`));
+    expect(ticket.url).toMatch(/^\/api\/v1\/downloads\/[A-Za-z0-9_-]+$/);
+    const origin = new URL(base).origin;
+
+    // The link needs no bearer token (a browser navigates to it), and works once.
+    const download = await fetch(`${origin}${ticket.url}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    expect(download.headers.get('content-disposition')).toBe(
+      `attachment; filename="${ticket.fileName}"; filename*=UTF-8''${encodeURIComponent(ticket.fileName)}`,
+    );
+    const bytes = Buffer.from(await download.arrayBuffer());
+    expect(bytes.length).toBe(ticket.bytes);
+    expect(bytes.equals(await readFile(result.path))).toBe(true);
+    for (const url of [ticket.url, '/api/v1/downloads/not-a-ticket']) {
+      const again = await fetch(`${origin}${url}`);
+      expect(again.status).toBe(404);
+      expect(((await again.json()) as { error: { message: string } }).error.message).toMatch(
+        /unknown, used or expired/,
+      );
+    }
+    // Only finished exports have a file.
+    const notExport = await apiError(
+      'POST',
+      `/jobs/${(await runJob('/clusters/local/topics/transfer.source/imports', { path: result.path })).id}/download`,
+    );
+    expect(notExport.status).toBe(400);
+
+    // Upload: the bytes as the body, with the token; the name is cut down to a safe file name.
+    const unauthorised = await fetch(`${base}/uploads?name=x.jsonl`, {
+      method: 'POST',
+      body: bytes,
+    });
+    expect(unauthorised.status).toBe(401);
+    const upload = await fetch(
+      `${base}/uploads?name=${encodeURIComponent('../../up "load".jsonl')}`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+        body: bytes,
+      },
+    );
+    expect(upload.status).toBe(201);
+    const uploaded = (await upload.json()) as UploadResult;
+    expect(uploaded).toMatchObject({ fileName: 'up _load_.jsonl', bytes: bytes.length });
+    expect((await readFile(uploaded.path)).equals(bytes)).toBe(true);
+    const validation = await runJob(`/clusters/local/topics/${SOURCE}/imports`, {
+      path: uploaded.path,
+    });
+    expect(validation.result).toMatchObject({ lines: 400, valid: 400, invalid: 0, imported: 0 });
   });
 
   it('exports a filtered range of some partitions, and CSV with chosen fields', async () => {
