@@ -1,8 +1,10 @@
 /**
  * Explore values end to end (issue 7, item 9): `logscope serve` with its real broker and demo
  * topics, Chromium as the user. On demo.sensors: sample 5,000 temperatures, see the histogram
- * and the box plot, compare with a full scan, export the histogram as CSV; and the live
- * throughput view. Screenshots under test-results/screenshots/.
+ * and the box plot and the values over time, compare with a full scan, export the histogram
+ * and the time series as CSV; stratified by partition, the values over time per stratum. (The
+ * live throughput view has its own test, metrics.test.ts.) Screenshots under
+ * test-results/screenshots/.
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,15 +93,62 @@ describe('explore values', { timeout: 120_000 }, () => {
     expect(lines[0]).toBe('bin_low,bin_high,count');
     const total = lines.slice(1).reduce((sum, line) => sum + Number(line.split(',')[2]), 0);
     expect(total).toBe(Number(cells[1]));
+
+    // Value over time: every sampled temperature with its record's timestamp, in time order.
+    const overTime = page.locator('[data-chart="over-time"]');
+    await overTime.locator('canvas').first().waitFor();
+    await expect(overTime.locator('figcaption').textContent()).resolves.toContain(
+      `(${Number(cells[1]).toLocaleString('en-US')} sampled records)`,
+    );
+    await overTime.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: await screenshotPath('eda-4-over-time'), fullPage: true });
+    const [timeDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      overTime.getByRole('button', { name: 'CSV' }).click(),
+    ]);
+    const timeLines = (await readFile((await timeDownload.path())!, 'utf8')).trim().split(/\r\n/);
+    expect(timeLines[0]).toBe('timestamp,$.temperature');
+    expect(timeLines).toHaveLength(Number(cells[1]) + 1);
+    const times = timeLines.slice(1).map((line) => Date.parse(line.split(',')[0]!));
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it('shows live throughput of the local broker', async () => {
-    const { page, errors } = await openPage(browser, app, '/c/local/metrics');
-    await page.getByText(/Polling every/).waitFor();
-    await page.locator('.live-chart canvas').first().waitFor();
-    await page.screenshot({ path: await screenshotPath('metrics-1-live'), fullPage: true });
+  it('draws the values over time per stratum of a sample stratified by partition', async () => {
+    const { page, errors } = await openPage(browser, app, `/c/local/explore?topic=${SENSORS}`);
+    await page.locator('#field-suggestions option[value="$.temperature"]').waitFor({
+      state: 'attached',
+    });
+    for (const remove of await page.getByRole('button', { name: /^Remove / }).all())
+      await remove.click();
+    await page.getByLabel('Add field').fill('$.temperature');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.locator('input[name="size"]').fill('2000');
+    await page.locator('select[name="strategy"]').selectOption('stratified');
+    await page.locator('select[name="strataBy"]').selectOption('partition');
+    await page.getByRole('button', { name: 'Sample', exact: true }).click();
+    const overTime = page.locator('[data-chart="over-time"]');
+    await overTime.locator('canvas').first().waitFor();
+    await expect(overTime.locator('figcaption').textContent()).resolves.toContain('per stratum');
+    await page.getByLabel('Value over time style').selectOption('points');
+    await overTime.locator('canvas').first().waitFor();
+    await overTime.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: await screenshotPath('eda-5-over-time-strata'), fullPage: true });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      overTime.getByRole('button', { name: 'CSV' }).click(),
+    ]);
+    const lines = (await readFile((await download.path())!, 'utf8')).trim().split(/\r\n/);
+    expect(lines[0]).toBe('timestamp,$.temperature,stratum');
+    // Every row is coloured by its partition, and every partition of the topic is there.
+    const topic = await engineApi<{ partitions: { partition: number }[] }>(
+      app,
+      'GET',
+      `/clusters/local/topics/${SENSORS}`,
+    );
+    const strata = new Set(lines.slice(1).map((line) => line.split(',')[2]));
+    expect([...strata].sort()).toEqual(topic.partitions.map((p) => String(p.partition)).sort());
     expect(errors).toEqual([]);
     await page.close();
   });
