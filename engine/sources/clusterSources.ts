@@ -83,7 +83,7 @@ export class ClusterSources {
         const files = await this.offlineHandle(id)!.opened;
         const topics = await files.listTopics();
         const overview = {
-          clusterId: null,
+          clusterId: files.clusterId ?? null,
           brokers: [],
           topicCount: topics.length,
           partitionCount: topics.reduce((sum, t) => sum + t.partitions, 0),

@@ -111,6 +111,11 @@ describe('an offline cluster through the engine API', () => {
   });
 
   it('lists topics, partitions and segments as real files with their index entries', async () => {
+    const cluster = await api<{ overview: { clusterId: string | null; topicCount: number } }>(
+      'GET',
+      `/clusters/${offlineId}`,
+    );
+    expect(cluster.overview).toMatchObject({ clusterId: 'fixture-cluster-id-000', topicCount: 2 });
     const { topics } = await api<{ topics: TopicSummary[] }>(
       'GET',
       `/clusters/${offlineId}/topics`,

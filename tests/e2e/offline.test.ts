@@ -79,6 +79,8 @@ describe('offline inspection in the UI', { timeout: 120_000 }, () => {
       .locator('a')
       .first()
       .click();
+    await page.locator('[data-testid="topics-link"]').waitFor();
+    await page.screenshot({ path: await screenshotPath('offline-03-cluster-overview') });
     await page.locator('[data-testid="topics-link"]').click();
     const topics = page.locator('[data-testid="topic-list"]');
     await topics.locator('tr', { hasText: 'my-topic-with-dashes' }).waitFor();
@@ -86,13 +88,13 @@ describe('offline inspection in the UI', { timeout: 120_000 }, () => {
     const partitions = page.locator('[data-testid="partition-list"]');
     await partitions.locator('tr[data-partition="1"]').waitFor();
     expect(await page.locator('[data-testid="damage-banner"]').count()).toBe(0);
-    await page.screenshot({ path: await screenshotPath('offline-03-topic-partitions') });
+    await page.screenshot({ path: await screenshotPath('offline-04-topic-partitions') });
 
     await partitions.locator('tr[data-partition="0"] a').click();
     const rows = page.locator('[data-testid="message-row"]');
     await rows.first().waitFor();
     expect(await rows.first().textContent()).toContain('{"event":"login","ok":true}');
-    await page.screenshot({ path: await screenshotPath('offline-04-partition-messages') });
+    await page.screenshot({ path: await screenshotPath('offline-05-partition-messages') });
 
     await page.locator('[data-testid="segments-tab"]').click();
     const list = page.locator('[data-testid="segment-list"]');
@@ -101,7 +103,7 @@ describe('offline inspection in the UI', { timeout: 120_000 }, () => {
     expect(second).toContain(SEGMENT);
     expect(second).toMatch(/\d+ \/ \d+/); // .index / .timeindex entries
     expect(await list.locator('[data-testid="damage-list"]').count()).toBe(0);
-    await page.screenshot({ path: await screenshotPath('offline-05-segments'), fullPage: true });
+    await page.screenshot({ path: await screenshotPath('offline-06-segments'), fullPage: true });
     expect(errors).toEqual([]);
   });
 
@@ -112,7 +114,7 @@ describe('offline inspection in the UI', { timeout: 120_000 }, () => {
     const banner = page.locator('[data-testid="damage-banner"]');
     await banner.waitFor();
     expect(await banner.innerText()).toMatch(/partition 0[\s\S]*truncated batch[\s\S]*615/);
-    await page.screenshot({ path: await screenshotPath('offline-06-topic-damage-banner') });
+    await page.screenshot({ path: await screenshotPath('offline-07-topic-damage-banner') });
 
     await banner.getByRole('link', { name: 'Segments of partition 0' }).click();
     const damage = page.locator('[data-testid="segment-list"] [data-testid="damage-list"]');
@@ -122,7 +124,7 @@ describe('offline inspection in the UI', { timeout: 120_000 }, () => {
     expect(text).toContain('reading stopped here');
     expect(text).toContain('Everything before offset 615 in this file is readable.');
     await page.screenshot({
-      path: await screenshotPath('offline-07-segment-damage'),
+      path: await screenshotPath('offline-08-segment-damage'),
       fullPage: true,
     });
     // What is before the damage still reads: the last whole batch ends at offset 614.
@@ -143,7 +145,7 @@ describe('offline inspection in the UI', { timeout: 120_000 }, () => {
     const row = page.locator('.summary tbody tr', { hasText: '$.n' });
     await row.waitFor();
     await page.screenshot({
-      path: await screenshotPath('offline-08-explore-sample'),
+      path: await screenshotPath('offline-09-explore-sample'),
       fullPage: true,
     });
     expect(errors).toEqual([]);
@@ -161,7 +163,7 @@ describe('offline inspection in the UI', { timeout: 120_000 }, () => {
     const result = dialog.locator('[data-testid="replay-result"]');
     await result.waitFor({ timeout: 30_000 });
     expect(await result.textContent()).toMatch(/Sent 632, skipped 0, failed 0/);
-    await page.screenshot({ path: await screenshotPath('offline-09-replayed') });
+    await page.screenshot({ path: await screenshotPath('offline-10-replayed') });
     const restored = await engineApi<{ partitions: { highWatermark: number }[] }>(
       app,
       'GET',

@@ -148,7 +148,11 @@ export async function runDump(argv: string[], output?: DumpOutput): Promise<numb
                 if (last < from || first > to) return;
                 summary.batches++;
                 summary.bytes += entry.sizeInBytes;
-                if (values.validate) return;
+                if (values.validate) {
+                  // Counted from the header, as the walk does: validating decodes no records.
+                  summary.records += entry.kind === 'batch' ? entry.header.recordsCount : 1;
+                  return;
+                }
                 try {
                   describeEntry(entry, position, files.name, topic, partition.partition, {
                     showBatches,

@@ -12,6 +12,8 @@ import type { OfflinePathKind } from './detectPath';
 export interface OfflineSource extends LogReader {
   readonly kind: OfflinePathKind;
   readonly path: string;
+  /** `cluster.id` from `meta.properties`, when the files say. */
+  readonly clusterId?: string | null;
   listTopics(): Promise<TopicSummary[]>;
   describeTopic(topic: string): Promise<TopicDetails>;
   segments(topic: string, partition: number): Promise<SegmentList>;
