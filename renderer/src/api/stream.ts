@@ -3,7 +3,7 @@
  * Subscriptions survive reconnects: they are re-sent when the socket opens again.
  */
 import { ref, type Ref } from 'vue';
-import type { ClientMessage, ServerMessage, StreamName } from '../../../engine/api';
+import type { ApiErrorDetail, ClientMessage, ServerMessage, StreamName } from '../../../engine/api';
 import { apiToken } from './token';
 
 // Mirrors WS_PROTOCOL / WS_TOKEN_PREFIX of engine/api/stream.ts (values cannot be imported here).
@@ -16,6 +16,16 @@ interface Subscription {
   stream: StreamName;
   params: Record<string, unknown>;
   onEvent: (data: unknown) => void;
+  handlers: SubscriptionHandlers;
+}
+
+/**
+ * For streams that end or fail (playback): called once, and the subscription is forgotten
+ * (not re-sent on a reconnect). Without handlers a subscription stays as before.
+ */
+export interface SubscriptionHandlers {
+  onError?: (error: ApiErrorDetail) => void;
+  onEnd?: () => void;
 }
 
 class EngineStream {
@@ -29,9 +39,10 @@ class EngineStream {
     stream: StreamName,
     params: Record<string, unknown>,
     onEvent: (data: unknown) => void,
+    handlers: SubscriptionHandlers = {},
   ): () => void {
     const id = `s${this.nextId++}`;
-    this.subscriptions.set(id, { stream, params, onEvent });
+    this.subscriptions.set(id, { stream, params, onEvent, handlers });
     this.connect();
     this.send({ op: 'subscribe', id, stream, params });
     return () => {
@@ -55,6 +66,7 @@ class EngineStream {
     socket.onmessage = (event) => {
       const message = JSON.parse(String(event.data)) as ServerMessage;
       if (message.op === 'event') this.subscriptions.get(message.id)?.onEvent(message.data);
+      else if (message.id !== null) this.finished(message.id, message);
     };
     socket.onclose = () => {
       this.socket = null;
@@ -62,6 +74,15 @@ class EngineStream {
       setTimeout(() => this.connect(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 5000);
     };
+  }
+
+  /** The engine ended or failed a subscription; one that asked to hear of it is forgotten. */
+  private finished(id: string, message: Exclude<ServerMessage, { op: 'event' }>): void {
+    const { handlers } = this.subscriptions.get(id) ?? {};
+    if (!handlers?.onError && !handlers?.onEnd) return;
+    this.subscriptions.delete(id);
+    if (message.op === 'error') handlers.onError?.(message.error);
+    else handlers.onEnd?.();
   }
 
   private send(message: ClientMessage): void {

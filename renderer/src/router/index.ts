@@ -32,6 +32,13 @@ export const router = createRouter({
       props: true,
     },
     {
+      // ?from=&to= (ms since the epoch) &speed=0.5|1|10|100|max &field=$.path &filter=
+      path: '/c/:cluster/t/:topic/playback',
+      name: 'playback',
+      component: () => import('../views/PlaybackView.vue'),
+      props: true,
+    },
+    {
       path: '/c/:cluster/groups',
       name: 'groups',
       component: () => import('../views/GroupsView.vue'),
