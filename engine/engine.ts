@@ -107,7 +107,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       return {};
     },
     testCluster: async ({ params }) => {
-      clusters.get(params.cluster); // 404 for an unknown cluster
+      const cluster = clusters.get(params.cluster); // 404 for an unknown cluster
+      if (cluster.kind === 'offline') return sources.testOffline(params.cluster);
       return sources.source(params.cluster).test();
     },
     testClusterSettings: async ({ body }) => {

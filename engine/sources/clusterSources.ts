@@ -3,7 +3,14 @@
  * change or it is removed. Adds what only the local broker has (segments and bytes through
  * its admin API) to what every Kafka cluster answers.
  */
-import type { ClusterDetails, Segment, SegmentList, TopicDetails, TopicSummary } from '../api';
+import type {
+  ClusterDetails,
+  ConnectionTest,
+  Segment,
+  SegmentList,
+  TopicDetails,
+  TopicSummary,
+} from '../api';
 import { LOCAL_CLUSTER_ID, type ClusterStore } from '../clusters/clusterStore';
 import { ApiError } from '../http/apiError';
 import { KafkaSource, type KafkaSourceSettings } from './kafkaSource';
@@ -51,6 +58,33 @@ export class ClusterSources {
     handle = new OfflineHandle(cluster.path);
     this.offline.set(id, handle);
     return handle;
+  }
+
+  /**
+   * "Test" for an offline cluster: whether its files can be opened and listed, with the
+   * reason when not (a moved folder, missing permissions, a broker holding it).
+   */
+  async testOffline(id: string): Promise<ConnectionTest> {
+    const started = Date.now();
+    // A folder that could not be opened before is opened again: the user may have fixed it.
+    // One that is open stays open (jobs may be reading it).
+    if (
+      !(await this.offlineHandle(id)!.opened.then(
+        () => true,
+        () => false,
+      ))
+    )
+      await this.forget(id);
+    try {
+      await (await this.offlineHandle(id)!.opened).listTopics();
+      return { ok: true, latencyMs: Date.now() - started, brokers: null };
+    } catch (error) {
+      const detail =
+        error instanceof ApiError
+          ? error.toDetail()
+          : { code: 'INTERNAL' as const, message: String(error) };
+      return { ok: false, latencyMs: null, brokers: null, error: detail };
+    }
   }
 
   /** Settings for a one-off connection (testing settings before saving them). */

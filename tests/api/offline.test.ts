@@ -6,12 +6,13 @@
  * over the files — and replayed into the local broker, where kcat must find exactly the
  * records the files hold. A damaged copy reports its damage with the segments.
  */
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type {
   Cluster,
+  ConnectionTest,
   Job,
   MessagePage,
   ReplayResult,
@@ -242,6 +243,25 @@ describe('an offline cluster through the engine API', () => {
         r.headers.flatMap((h) => [h.key, text(h.value)]),
       ]),
     );
+  });
+});
+
+describe('testing an offline cluster', () => {
+  it('says whether its files open, and opens them again once the folder is back', async () => {
+    const dir = join(fixture, '..', 'moved');
+    await cp(fixture, dir, { recursive: true });
+    const { id } = await api<Cluster>('POST', '/clusters', { kind: 'offline', path: dir });
+    expect(await api<ConnectionTest>('POST', `/clusters/${id}/test`)).toMatchObject({ ok: true });
+    await api('DELETE', `/clusters/${id}`);
+    const { id: again } = await api<Cluster>('POST', '/clusters', { kind: 'offline', path: dir });
+    await rename(dir, `${dir}-elsewhere`);
+    const failed = await api<ConnectionTest>('POST', `/clusters/${again}/test`);
+    expect(failed.ok).toBe(false);
+    expect(failed.error?.message).toContain(dir);
+    await rename(`${dir}-elsewhere`, dir);
+    expect(await api<ConnectionTest>('POST', `/clusters/${again}/test`)).toMatchObject({
+      ok: true,
+    });
   });
 });
 
