@@ -40,8 +40,15 @@ export function entryRecords(entry: GoodEntry, partition: number): RawRecord[] {
           offset: baseOffset + record.offsetDelta,
           timestamp: appendTime ? baseTimestamp : baseTimestamp + record.timestampDelta,
           timestampType,
-          key: record.key(),
-          value: record.value(),
+          // subarray rather than the cursor's key()/value(): the same views, made faster.
+          key:
+            record.keyLength < 0
+              ? null
+              : record.data.subarray(record.keyStart, record.keyStart + record.keyLength),
+          value:
+            record.valueLength < 0
+              ? null
+              : record.data.subarray(record.valueStart, record.valueStart + record.valueLength),
           headers: record.headerCount === 0 ? [] : record.headers(),
         });
       },
