@@ -1,6 +1,6 @@
 /**
- * What the EDA benchmarks share: a local broker started from `dist/broker/cli.js`, a topic
- * filled with JSON orders in producer-sized batches, and a KafkaSource reading it.
+ * What the EDA benchmarks share: a local broker started from `dist/broker/cli.js`, and a topic
+ * filled with JSON orders in producer-sized batches through its Kafka port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -8,6 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import kafkajs from 'kafkajs';
+import { decodeResponseFrame } from '../../broker/protocol/messages/envelope';
+import { ApiKey } from '../../broker/protocol/messages/generated/index';
+import { encodeRecordBatch } from '../../broker/protocol/records/index';
+import { RawClient } from '../../broker/server/rawClient';
+
+/** Produce v7: record batches, the non-flexible layout. */
+const PRODUCE_VERSION = 7;
+export const PARTITIONS = 4;
 
 export async function startBroker(): Promise<{ bootstrap: string; child: ChildProcess }> {
   const path = join(process.cwd(), 'dist', 'broker', 'cli.js');
@@ -28,33 +36,85 @@ export async function startBroker(): Promise<{ bootstrap: string; child: ChildPr
   return { bootstrap, child };
 }
 
-/** Fills `topic` (4 partitions) with `messages` orders, 100 records a batch, 8 batches in flight. */
+/** Records per produced batch: what a producer's default 16 KiB `batch.size` holds of these orders. */
+export const RECORDS_PER_BATCH = 100;
+/** Produce requests in flight at once on the one connection. */
+const PRODUCE_IN_FLIGHT = 16;
+
+/** The order at index `i`: a log-normal-ish amount, a region, a customer key. */
+function order(i: number) {
+  return {
+    key: `customer-${i % 997}`,
+    value: JSON.stringify({
+      id: i,
+      amount: Math.round(Math.exp(3 + Math.sin(i)) * 100) / 100,
+      region: ['eu', 'us', 'apac'][i % 3],
+    }),
+  };
+}
+
+/**
+ * Fills `topic` (4 partitions) with `messages` orders through the broker's Kafka port:
+ * `RECORDS_PER_BATCH` records a batch, as a producer batches them; each Produce request
+ * carries one batch per partition (as Kafka requires), several requests in flight. Batches are
+ * encoded here rather than by kafkajs, whose per-message encoding would make a 10,000,000
+ * message topic take minutes to fill.
+ */
 export async function fillTopic(bootstrap: string, topic: string, messages: number): Promise<void> {
   const kafka = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 4 }] });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: PARTITIONS }],
+    waitForLeaders: true,
+  });
   await admin.disconnect();
-  const producer = kafka.producer();
-  await producer.connect();
-  const inFlight = new Set<Promise<unknown>>();
-  for (let start = 0; start < messages; start += 100) {
-    const partition = (start / 100) % 4;
-    const batch = Array.from({ length: Math.min(100, messages - start) }, (_, i) => ({
-      key: `customer-${(start + i) % 997}`,
-      value: JSON.stringify({
-        id: start + i,
-        amount: Math.round(Math.exp(3 + Math.sin(start + i)) * 100) / 100,
-        region: ['eu', 'us', 'apac'][(start + i) % 3],
-      }),
-    }));
-    const sent = producer.send({ topic, messages: batch.map((m) => ({ ...m, partition })) });
-    inFlight.add(sent);
-    void sent.finally(() => inFlight.delete(sent));
-    if (inFlight.size >= 8) await Promise.race(inFlight);
+  const [host, port] = bootstrap.split(':');
+  const client = await RawClient.connect(Number(port), host);
+  const outstanding: number[] = [];
+  const settleOne = async () => {
+    const expected = outstanding.shift()!;
+    const response = await client.nextResponse();
+    if (response.correlationId !== expected) {
+      throw new Error(
+        `Produce: expected correlation id ${expected}, got ${response.correlationId}`,
+      );
+    }
+    const { body } = decodeResponseFrame(response.frame, ApiKey.Produce, PRODUCE_VERSION);
+    for (const t of body.responses)
+      for (const p of t.partitionResponses)
+        if (p.errorCode !== 0)
+          throw new Error(`Produce to partition ${p.index}: error ${p.errorCode}`);
+  };
+  try {
+    const timestamp = Date.now();
+    const perRequest = RECORDS_PER_BATCH * PARTITIONS;
+    for (let start = 0; start < messages; start += perRequest) {
+      const partitionData = [];
+      for (let p = 0; p < PARTITIONS; p++) {
+        const first = start + p * RECORDS_PER_BATCH;
+        const count = Math.min(RECORDS_PER_BATCH, messages - first);
+        if (count <= 0) break;
+        const records = Array.from({ length: count }, (_, i) => ({
+          ...order(first + i),
+          timestamp: timestamp + first + i,
+        }));
+        partitionData.push({ index: p, records: encodeRecordBatch({ records }) });
+      }
+      const { correlationId, bytes } = client.frame(ApiKey.Produce, PRODUCE_VERSION, {
+        transactionalId: null,
+        acks: 1,
+        timeoutMs: 30_000,
+        topicData: [{ name: topic, partitionData }],
+      });
+      client.write(bytes);
+      outstanding.push(correlationId);
+      if (outstanding.length >= PRODUCE_IN_FLIGHT) await settleOne();
+    }
+    while (outstanding.length > 0) await settleOne();
+  } finally {
+    await client.close();
   }
-  await Promise.all(inFlight);
-  await producer.disconnect();
 }
 
 export function line(record: Record<string, unknown>): void {

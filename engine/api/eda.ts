@@ -253,7 +253,11 @@ export const SampleResult = z.object({
   ranges: z.array(ResolvedRange),
   fields: z.array(FieldResult),
   correlation: z.object({ pearson: CorrelationSchema, spearman: CorrelationSchema }).nullable(),
-  /** The sampled records in reading order: `[partition, offset]`, and each field's value per record. */
+  /**
+   * The sampled records: `[partition, offset]`, and each field's value per record. Sampling by
+   * offset lists them in `(partition, offset)` order; stratified by key or field, in the random
+   * order they were drawn.
+   */
   sampled: z.array(z.tuple([z.number(), z.number()])),
   timestamps: z.array(z.number()),
   /** Per field, its values in `sampled` order: numbers, strings (categories) or null (missing). */

@@ -3,21 +3,17 @@
  * the local broker, offline folders) can be sampled:
  *
  * - `resolveRanges` turns the API's range (offsets and/or times) into partition ranges.
- * - `readOffsets` reads listed offsets (ascending per partition): one fetch per batch touched,
- *   reusing the last fetched batches for every later offset they hold, with one fetch call
- *   asking for many partitions at once. An offset that holds no record (compaction,
- *   transaction markers) is reported as empty, never replaced by the next record.
+ * - `readOffsets` (readOffsets.ts) reads listed offsets, one batch per fetch, many in flight.
  * - `scanRanges` reads every record of the ranges in order, many partitions per fetch.
  */
 import type { EdaRange } from '../api/eda';
-import type { FetchRequest, FetchResult, LogReader } from '../browse/logReader';
+import type { LogReader } from '../browse/logReader';
 import type { RawRecord } from '../browse/record';
-import type { PartitionOffsets, PartitionRange } from '../sampling';
+import type { PartitionRange } from '../sampling';
+import { emptyReadStats, type ReadStats } from './readOffsets';
 
 /** Partitions asked for in one fetch call. */
 const PARTITIONS_PER_FETCH = 32;
-/** Bytes asked for per partition when sampling: about one producer batch. */
-const SAMPLE_FETCH_BYTES = 16 * 1024;
 /** Bytes asked for per partition when scanning. */
 const SCAN_FETCH_BYTES = 1024 * 1024;
 /** A batch larger than asked for comes back as nothing: ask again with more, up to this. */
@@ -54,135 +50,6 @@ export async function resolveRanges(
   });
 }
 
-export interface ReadStats {
-  /** Fetch calls made (each may ask for many partitions). */
-  fetches: number;
-  /** Partition requests in them, and the records they returned (to estimate batch sizes). */
-  requests: number;
-  recordsFetched: number;
-  recordsRead: number;
-  emptyOffsets: number;
-}
-
-/**
- * Calls `visit` for every listed offset, in order per partition (partitions interleaved), with
- * its record or null when the offset holds none. Repeated offsets (sampling with replacement)
- * are visited once per listing.
- */
-export async function readOffsets(
-  reader: LogReader,
-  topic: string,
-  plan: readonly PartitionOffsets[],
-  visit: (partition: number, offset: number, record: RawRecord | null) => void,
-  options: { signal?: AbortSignal; progress?: (visited: number) => Promise<void> | void } = {},
-): Promise<ReadStats> {
-  const stats: ReadStats = {
-    fetches: 0,
-    requests: 0,
-    recordsFetched: 0,
-    recordsRead: 0,
-    emptyOffsets: 0,
-  };
-  interface Cursor {
-    partition: number;
-    offsets: number[];
-    next: number;
-    /** The last fetch: records from `from` up to `to` (exclusive), in offset order. */
-    from: number;
-    to: number;
-    records: RawRecord[];
-    at: number;
-    bytes: number;
-  }
-  const cursors: Cursor[] = plan
-    .filter((p) => p.offsets.length > 0)
-    .map((p) => ({
-      partition: p.partition,
-      offsets: p.offsets,
-      next: 0,
-      from: -1,
-      to: -1,
-      records: [],
-      at: 0,
-      bytes: SAMPLE_FETCH_BYTES,
-    }));
-  let visited = 0;
-
-  /** Visits the cursor's offsets that the last fetch covers. */
-  const consume = (cursor: Cursor): void => {
-    while (cursor.next < cursor.offsets.length) {
-      const offset = cursor.offsets[cursor.next]!;
-      if (offset < cursor.from || offset >= cursor.to) return;
-      while (cursor.at < cursor.records.length && cursor.records[cursor.at]!.offset < offset)
-        cursor.at++;
-      const record = cursor.records[cursor.at];
-      if (record && record.offset === offset) {
-        stats.recordsRead++;
-        visit(cursor.partition, offset, record);
-      } else {
-        stats.emptyOffsets++;
-        visit(cursor.partition, offset, null);
-      }
-      cursor.next++;
-      visited++;
-    }
-  };
-
-  // A queue: each fetch serves the first partitions, which then go to the back if not done.
-  const queue = cursors;
-  while (queue.length > 0) {
-    options.signal?.throwIfAborted();
-    const group = queue.splice(0, PARTITIONS_PER_FETCH);
-    const requests: FetchRequest[] = group.map((c) => ({
-      partition: c.partition,
-      offset: c.offsets[c.next]!,
-      maxBytes: c.bytes,
-    }));
-    const results = await reader.fetch(topic, requests, { signal: options.signal });
-    stats.fetches++;
-    stats.requests += requests.length;
-    for (const cursor of group) {
-      const offset = cursor.offsets[cursor.next]!;
-      const result = results.get(cursor.partition);
-      applyFetch(cursor, offset, result);
-      consume(cursor);
-      if (cursor.next < cursor.offsets.length) queue.push(cursor);
-    }
-    await options.progress?.(visited);
-  }
-  return stats;
-
-  function applyFetch(cursor: Cursor, offset: number, result: FetchResult | undefined): void {
-    const records = result?.records ?? [];
-    stats.recordsFetched += records.length;
-    const next = Math.max(result?.nextOffset ?? offset, offset);
-    if (next === offset && records.length === 0) {
-      const highWatermark = result?.highWatermark ?? offset;
-      if (
-        offset < highWatermark &&
-        offset >= (result?.logStartOffset ?? 0) &&
-        cursor.bytes < LARGEST_FETCH_BYTES
-      ) {
-        // A batch larger than asked for: ask again for more bytes.
-        cursor.bytes *= 4;
-        cursor.from = cursor.to = -1;
-        return;
-      }
-      // Nothing there (deleted by retention, or past the end): this offset is empty.
-      cursor.from = offset;
-      cursor.to = offset + 1;
-      cursor.records = [];
-      cursor.at = 0;
-      return;
-    }
-    cursor.bytes = SAMPLE_FETCH_BYTES;
-    cursor.from = offset;
-    cursor.to = next;
-    cursor.records = records;
-    cursor.at = 0;
-  }
-}
-
 /** Reads every record in the ranges, many partitions per fetch, calling `visit` for each. */
 export async function scanRanges(
   reader: LogReader,
@@ -191,13 +58,7 @@ export async function scanRanges(
   visit: (record: RawRecord) => void,
   options: { signal?: AbortSignal; progress?: (read: number) => Promise<void> | void } = {},
 ): Promise<ReadStats> {
-  const stats: ReadStats = {
-    fetches: 0,
-    requests: 0,
-    recordsFetched: 0,
-    recordsRead: 0,
-    emptyOffsets: 0,
-  };
+  const stats = emptyReadStats();
   const positions = ranges
     .filter((r) => r.end > r.start)
     .map((r) => ({ ...r, offset: r.start, bytes: SCAN_FETCH_BYTES }));

@@ -88,9 +88,12 @@ describe('sample jobs over a LogReader', () => {
       expect(result.columns['$.temperature']![i]).toBe(temperatureAt(p, o));
       expect(result.columns.partition![i]).toBe(String(p));
     });
-    // One fetch call per batch at most: offsets sharing a batch are read from the cached one.
+    // About one fetch call per batch: offsets sharing a batch are read from the fetched one.
+    // Fetches in flight together guess where a batch ends (a reader tells only where it
+    // ends, not where it began), so a guess now and then fetches a batch a second time.
     const batches = new Set(result.sampled.map(([p, o]) => `${p}:${Math.floor(o / 10)}`));
-    expect(result.fetches).toBeLessThanOrEqual(batches.size);
+    expect(result.fetches).toBeGreaterThanOrEqual(batches.size);
+    expect(result.fetches).toBeLessThanOrEqual(Math.ceil(batches.size * 1.05));
     expect(log.fetchCount).toBe(result.fetches);
 
     const temperature = result.fields[0]!;

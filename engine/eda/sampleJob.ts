@@ -41,7 +41,8 @@ import {
 } from '../stats';
 import { extractFields, FieldSuggester, fieldExtractor, type FieldExtractor } from './fields';
 import { columnValue, isNumericField, summarizeField } from './fieldSummary';
-import { readOffsets, resolveRanges, type ReadStats } from './logRanges';
+import { resolveRanges } from './logRanges';
+import { emptyReadStats, readOffsets, type ReadStats } from './readOffsets';
 import { timeBucketStrata } from './timeStrata';
 import { valueSeries } from './valueSeries';
 
@@ -68,7 +69,14 @@ class Rows {
   readonly suggester = new FieldSuggester();
   private suggested = 0;
 
-  constructor(private readonly extractors: readonly FieldExtractor[]) {
+  /**
+   * @param suggestFrom the `partition:offset`s whose records feed the field suggestions; without
+   *   it, the first records added do (use it when records arrive in an order that varies).
+   */
+  constructor(
+    private readonly extractors: readonly FieldExtractor[],
+    private readonly suggestFrom?: ReadonlySet<string>,
+  ) {
     this.values = extractors.map(() => []);
   }
 
@@ -79,15 +87,57 @@ class Rows {
     this.isRecord.push(record !== null);
     const values = record ? extractFields(record, this.extractors) : undefined;
     this.values.forEach((column, i) => column.push(values?.[i]));
-    if (record && this.suggested < SUGGEST_FROM) {
+    const suggest = this.suggestFrom
+      ? this.suggestFrom.has(`${partition}:${offset}`)
+      : this.suggested < SUGGEST_FROM;
+    if (record && suggest && this.suggested < SUGGEST_FROM) {
       this.suggested++;
       this.suggester.add(record);
     }
   }
 
+  /**
+   * Puts the rows in `(partition, offset)` order, so that a sample's rows — and sums over them,
+   * to the last bit — do not depend on the order in which fetched batches arrived.
+   */
+  sortByPosition(): void {
+    const order = this.sampled.map((_, i) => i);
+    order.sort((a, b) => {
+      const [pa, oa] = this.sampled[a]!;
+      const [pb, ob] = this.sampled[b]!;
+      return pa - pb || oa - ob || a - b;
+    });
+    const permute = <T>(list: T[]): void => {
+      const copy = order.map((i) => list[i]!);
+      list.splice(0, list.length, ...copy);
+    };
+    permute(this.sampled);
+    permute(this.timestamps);
+    permute(this.strata);
+    permute(this.isRecord);
+    this.values.forEach(permute);
+  }
+
   get size(): number {
     return this.sampled.length;
   }
+}
+
+/** Every k-th planned offset, about `count` in all: a set that does not depend on reading order. */
+function spreadOver(
+  plan: readonly { partition: number; offsets: readonly number[] }[],
+  count: number,
+) {
+  const total = plan.reduce((sum, p) => sum + p.offsets.length, 0);
+  const step = Math.max(1, Math.ceil(total / count));
+  const keys = new Set<string>();
+  let i = 0;
+  for (const { partition, offsets } of plan) {
+    for (const offset of offsets) {
+      if (i++ % step === 0) keys.add(`${partition}:${offset}`);
+    }
+  }
+  return keys;
 }
 
 interface Planned {
@@ -108,7 +158,7 @@ export async function runSample(
   if (input.strata?.by === 'field') fieldExtractor(input.strata.field, 'body.strata.field');
   context.progress(0, { message: 'Looking up the range' });
   const ranges = await resolveRanges(reader, topic, input.range);
-  const rows = new Rows(extractors);
+  let rows = new Rows(extractors);
   let read: ReadStats;
   let populationSize: number;
   let plannedSize: number;
@@ -136,17 +186,20 @@ export async function runSample(
       );
     }
     context.progress(0, { total: plannedSize, message: 'Reading sampled offsets' });
+    rows = new Rows(extractors, spreadOver(planned.plan.partitions, SUGGEST_FROM));
+    const planRows = rows;
     read = await readOffsets(
       reader,
       topic,
       planned.plan.partitions,
       (partition, offset, record) =>
-        rows.add(partition, offset, record, planned.stratumOf?.(partition, offset) ?? null),
+        planRows.add(partition, offset, record, planned.stratumOf?.(partition, offset) ?? null),
       {
         signal: context.signal,
         progress: (visited) => context.progress(visited, { total: plannedSize }),
       },
     );
+    rows.sortByPosition();
   }
   context.progress(rows.size, { message: 'Summarising' });
 
@@ -251,9 +304,7 @@ export async function runSample(
     },
     {
       ...pilotInfo(fields),
-      ...(read.fetches > 0
-        ? { recordsPerBatch: Math.max(1, read.recordsFetched / read.fetches) }
-        : {}),
+      ...(read.recordsPerBatch > 0 ? { recordsPerBatch: read.recordsPerBatch } : {}),
     },
   ) as SampleWarningOut[];
 
@@ -476,6 +527,7 @@ async function readInOrder(
   stats.recordsRead += read.recordsRead;
   stats.emptyOffsets += read.emptyOffsets;
   stats.recordsFetched += read.recordsFetched;
+  stats.recordsPerBatch = Math.max(stats.recordsPerBatch, read.recordsPerBatch);
   return units.map((u) => found.get(`${u.partition}:${u.offset}`) ?? null);
 }
 
@@ -495,20 +547,14 @@ async function quotaSample(
 }> {
   const strataSpec = input.strata!;
   const stratumField = strataSpec.by === 'field' ? strataSpec.field : 'key';
-  const stratumExtractor = fieldExtractor(stratumField, 'body.strata.field');
+  const stratumExtractor = [fieldExtractor(stratumField, 'body.strata.field')];
   const stratumOf = (record: RawRecord): string => {
-    const category = categoryOf(extractFields(record, [stratumExtractor])[0]);
+    const category = categoryOf(extractFields(record, stratumExtractor)[0]);
     return category === null ? '(missing)' : String(category);
   };
   const population = new OffsetPopulation(ranges);
   const order = new RandomOrder(population, toPrng(input.seed));
-  const stats: ReadStats = {
-    fetches: 0,
-    requests: 0,
-    recordsFetched: 0,
-    recordsRead: 0,
-    emptyOffsets: 0,
-  };
+  const stats = emptyReadStats();
   const budget = Math.min(population.size, Math.max(2000, input.size * QUOTA_READ_FACTOR));
   let drawn = 0;
 
@@ -518,13 +564,13 @@ async function quotaSample(
   const pilotRecords = await readInOrder(reader, topic, pilotUnits, context.signal, stats);
   const pilotStrata = new Map<string, { count: number; values: unknown[] }>();
   const numericIndex = 0;
-  const firstExtractor = fieldExtractor(input.fields[numericIndex]!);
+  const firstExtractor = [fieldExtractor(input.fields[numericIndex]!)];
   for (const record of pilotRecords) {
     if (!record) continue;
     const id = stratumOf(record);
     const entry = pilotStrata.get(id) ?? { count: 0, values: [] };
     entry.count++;
-    entry.values.push(extractFields(record, [firstExtractor])[0]);
+    entry.values.push(extractFields(record, firstExtractor)[0]);
     pilotStrata.set(id, entry);
   }
   const allocation = allocateFromPilot({
@@ -652,8 +698,7 @@ export async function previewSample(
       plannedSize = planned.plan.size;
     }
   }
-  const recordsPerBatch =
-    pilotRead.requests > 0 ? Math.max(1, pilotRead.recordsFetched / pilotRead.requests) : null;
+  const recordsPerBatch = pilotRead.recordsPerBatch > 0 ? pilotRead.recordsPerBatch : null;
   const warnings = sampleWarnings(
     {
       populationSize: population.size,

@@ -646,14 +646,14 @@ export class KafkaSource implements LogReader {
       signal?: AbortSignal;
       wanted?: (partition: number, offset: number) => boolean;
     } = {},
-  ): Promise<Map<number, FetchResult>> {
+  ): Promise<Map<number, FetchResult & { bytes?: number }>> {
     return this.run(`read topic "${topic}"`, async (cluster) => {
       await cluster.addTargetTopic(topic);
       const leaders = cluster.findLeaderForPartitions(
         topic,
         requests.map((r) => r.partition),
       );
-      const results = new Map<number, FetchResult>();
+      const results = new Map<number, FetchResult & { bytes?: number }>();
       await Promise.all(
         Object.entries(leaders).map(async ([nodeId, partitions]) => {
           const broker = await cluster.findBroker({ nodeId });
@@ -689,6 +689,8 @@ export class KafkaSource implements LogReader {
               );
               results.set(part.partitionIndex, {
                 records: decoded.records,
+                // The bytes the broker sent (readOffsets sizes its next fetches by them).
+                bytes: part.records?.length ?? 0,
                 nextOffset: decoded.nextOffset,
                 highWatermark: Number(part.highWatermark),
                 logStartOffset: part.logStartOffset >= 0n ? Number(part.logStartOffset) : 0,
