@@ -17,6 +17,7 @@ import type { RawRecord } from '../browse/record';
 import { recordSize } from '../browse/record';
 import { ApiError } from '../http/apiError';
 import { evaluateJsonPath, formatJsonPath, parseJsonPath, type PathStep } from './jsonPath';
+import { FALLBACK, JsonPathScanner } from './jsonPathScan';
 
 export type FieldExtractor = (record: RawRecord, view: RecordView) => unknown;
 
@@ -80,7 +81,9 @@ export function fieldExtractor(field: string, fieldPath = 'body.fields'): FieldE
         field: fieldPath,
       });
     }
-    return (_record, view) => evaluateJsonPath(view.json(), steps);
+    const extract: FieldExtractor = (_record, view) => evaluateJsonPath(view.json(), steps);
+    jsonPaths.set(extract, steps);
+    return extract;
   }
   throw new ApiError(
     'VALIDATION_FAILED',
@@ -89,10 +92,51 @@ export function fieldExtractor(field: string, fieldPath = 'body.fields'): FieldE
   );
 }
 
-/** Reads every field of one record. */
+/** The JSON path of each extractor made for one. */
+const jsonPaths = new WeakMap<FieldExtractor, PathStep[]>();
+
+/** How a list of extractors reads its JSON paths: one scanner, and each extractor's slot in it. */
+interface JsonPlan {
+  scanner: JsonPathScanner | null;
+  /** Per extractor, its path's index in the scanner, or -1 when it is not a JSON path. */
+  slots: number[];
+}
+const plans = new WeakMap<readonly FieldExtractor[], JsonPlan>();
+
+function jsonPlan(extractors: readonly FieldExtractor[]): JsonPlan {
+  let plan = plans.get(extractors);
+  if (!plan) {
+    const paths: PathStep[][] = [];
+    const slots = extractors.map((extract) => {
+      const steps = jsonPaths.get(extract);
+      if (!steps) return -1;
+      paths.push(steps);
+      return paths.length - 1;
+    });
+    plan = { scanner: paths.length > 0 ? new JsonPathScanner(paths) : null, slots };
+    plans.set(extractors, plan);
+  }
+  return plan;
+}
+
+/**
+ * Reads every field of one record. JSON paths are read in one pass over the value's bytes
+ * (jsonPathScan.ts); a value that pass leaves to JSON.parse is parsed once for all of them.
+ * Pass the same extractor array for every record: its scanner is compiled once per array.
+ */
 export function extractFields(record: RawRecord, extractors: readonly FieldExtractor[]): unknown[] {
   const view = new RecordView(record);
-  return extractors.map((extract) => extract(record, view));
+  const { scanner, slots } = jsonPlan(extractors);
+  let scanned: unknown[] | typeof FALLBACK | null = null;
+  if (scanner) {
+    const value = record.value;
+    scanned = value !== null && value.length > 0 ? scanner.read(value) : null;
+  }
+  return extractors.map((extract, i) => {
+    const slot = slots[i]!;
+    if (slot < 0 || scanned === FALLBACK) return extract(record, view);
+    return scanned === null ? undefined : scanned[slot];
+  });
 }
 
 export interface FieldSuggestion {
