@@ -14,6 +14,12 @@ export interface PlaybackHandlers {
   onEvent: (event: PlaybackEvent) => void;
   onError: (error: ApiErrorDetail) => void;
   onEnd: () => void;
+  /**
+   * The socket reconnected and re-sent the subscription with its first params, so it would
+   * play again from where it first started: it is stopped instead, for the caller to go on
+   * from its last cursor.
+   */
+  onInterrupted: () => void;
 }
 
 /** Starts playing; returns the function that stops it (no handler is called after it). */
@@ -22,11 +28,22 @@ export function subscribePlayback(
   handlers: PlaybackHandlers,
 ): () => void {
   let stopped = false;
+  let started = false;
   const unsubscribe = engineStream.subscribe(
     'playback',
     params as Record<string, unknown>,
     (data) => {
-      if (!stopped) handlers.onEvent(data as PlaybackEvent);
+      if (stopped) return;
+      const event = data as PlaybackEvent;
+      if (event.kind === 'start') {
+        if (started) {
+          stop();
+          handlers.onInterrupted();
+          return;
+        }
+        started = true;
+      }
+      handlers.onEvent(event);
     },
     {
       onError: (error) => {
@@ -37,8 +54,9 @@ export function subscribePlayback(
       },
     },
   );
-  return () => {
+  const stop = () => {
     stopped = true;
     unsubscribe();
   };
+  return stop;
 }

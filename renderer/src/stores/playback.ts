@@ -106,6 +106,8 @@ export const usePlaybackStore = defineStore('playback', () => {
         stop = null;
         if (status.value !== 'error') status.value = 'done';
       },
+      // The engine connection came back: go on from the last record that arrived.
+      onInterrupted: () => start(),
     });
   }
 
