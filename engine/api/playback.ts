@@ -4,6 +4,12 @@
  * PlaybackEvent. Partitions are merged in timestamp order (ties by partition, then offset) and
  * each record is sent when the playback clock reaches its timestamp — never before.
  *
+ * The window's offsets are Kafka's lookup by time, as `kcat -o s@FROM -o e@TO` reads: per
+ * partition, from the first offset stamped at or after `from` up to the first stamped at or
+ * after `to`; records between them stamped outside the window are skipped. A partition whose
+ * timestamps go back (CreateTime from several producers) is played in offset order, and its
+ * records after one stamped past `to` are not played.
+ *
  * Jumping (the scrubber) is a new subscription with `position`; pausing is unsubscribing, and
  * resuming is a new subscription with the last event's `time` as `position` and its `next` as
  * `cursor`, so it continues at exactly the next record.
