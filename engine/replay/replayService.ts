@@ -5,7 +5,6 @@
  * duplicates, with several requests in flight. Paced by a Pacer; pausing shifts the schedule by
  * the pause.
  */
-import kafkajs from 'kafkajs';
 import type { Job, TopicConfigEntry } from '../api';
 import type { ReplayInput, ReplayResult } from '../api/replay';
 import { filterFrom } from '../browse/topicBrowser';
@@ -13,7 +12,11 @@ import { PartitionScan } from '../browse/partitionScan';
 import type { RawHeader, RawRecord } from '../browse/record';
 import { ApiError } from '../http/apiError';
 import type { JobManager } from '../jobs/jobManager';
-import type { BatchProducer, BatchProducerOptions } from '../sources/batchProducer';
+import {
+  keyPartitioner,
+  type BatchProducer,
+  type BatchProducerOptions,
+} from '../sources/batchProducer';
 import { kafkaError, type KafkaErrorContext } from '../sources/kafkaErrors';
 import type { ProducerRecord } from '../sources/recordBatchBuilder';
 import { readAhead } from '../transfer/readAhead';
@@ -32,9 +35,6 @@ export interface ReplayTarget {
   batchProducer(options: BatchProducerOptions): Promise<BatchProducer>;
   context(action?: string): KafkaErrorContext;
 }
-
-// kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports.
-const { Partitioners } = kafkajs;
 
 /** Records asked of the source per read. */
 const READ_BATCH = 5000;
@@ -258,7 +258,7 @@ export class ReplayService {
     out.timestamp = input.keepTimestamps ? record.timestamp : Date.now();
   }
 
-  /** The target partition of each record: kept, in turn, or Kafka's default partitioner. */
+  /** The target partition of each record: kept, in turn, or by key as Kafka's producers do. */
   private partitioner(
     input: ReplayInput,
     topic: string,
@@ -269,22 +269,8 @@ export class ReplayService {
       let next = 0;
       return () => next++ % partitions;
     }
-    // kafkajs's DefaultPartitioner is the Java client's (murmur2 of the key; keyless in turn),
-    // so a replay by key lands where a Java or kafkajs producer would put the same key.
-    const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
-      partitionId,
-      leader: 0,
-      replicas: [0],
-      isr: [0],
-      partitionErrorCode: 0,
-    }));
-    const choose = Partitioners.DefaultPartitioner();
-    return (record) =>
-      choose({
-        topic,
-        partitionMetadata,
-        message: { key: input.keepKeys ? record.key : null, value: null },
-      });
+    const byKey = keyPartitioner(topic, partitions);
+    return (record) => byKey(input.keepKeys ? record.key : null);
   }
 }
 

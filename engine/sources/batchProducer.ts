@@ -18,6 +18,7 @@
  * Connections, TLS and SASL are kafkajs's: the requests go over the connections of a kafkajs
  * Cluster of its own (not the reader's, so a durable write never holds up a page of the browser).
  */
+import kafkajs from 'kafkajs';
 import { kafkaError as kafkaErrorCode } from '../../broker/protocol/errors';
 import { RecordBatchBuilder, type ProducerRecord } from './recordBatchBuilder';
 
@@ -402,4 +403,20 @@ function readProduceResponse(payload: Buffer): Map<number, number> {
     }
   }
   return codes;
+}
+
+/**
+ * Kafka's default partitioner as kafkajs has it (the Java client's: murmur2 of the key, keyless
+ * records in turn), so a record lands where a Java or kafkajs producer would put its key.
+ */
+export function keyPartitioner(topic: string, partitions: number): (key: Buffer | null) => number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    replicas: [0],
+    isr: [0],
+    partitionErrorCode: 0,
+  }));
+  const choose = kafkajs.Partitioners.DefaultPartitioner();
+  return (key) => choose({ topic, partitionMetadata, message: { key, value: null } });
 }

@@ -174,11 +174,6 @@ export function parseJsonLine(line: string, partitions: number): ParsedLine {
       if (typeof h !== 'object' || h === null || typeof (h as { key?: unknown }).key !== 'string')
         return { ok: false, problem: `headers[${i}] must be an object with a string key` };
       const header = h as { key: string; value?: unknown; encoding?: unknown };
-      if (header.value === null || header.value === undefined)
-        return {
-          ok: false,
-          problem: `headers[${i}] ("${header.key}") has no value; a null header value cannot be produced`,
-        };
       const decoded = decodeText(header.value, header.encoding, `headers[${i}].value`);
       if (!decoded.ok) return decoded;
       headers.push({ key: header.key, value: decoded.bytes });

@@ -9,7 +9,6 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { Producer } from 'kafkajs';
 import type { Job } from '../api';
 import type { ExportInput, ExportResult, ImportInput, ImportResult } from '../api/transfer';
 import type { SearchBound } from '../api/messages';
@@ -19,8 +18,13 @@ import { PartitionScan, type RecordSizeEstimate } from '../browse/partitionScan'
 import { resolveStart } from '../browse/pager';
 import { ApiError } from '../http/apiError';
 import type { JobManager } from '../jobs/jobManager';
+import {
+  keyPartitioner,
+  type BatchProducer,
+  type BatchProducerOptions,
+} from '../sources/batchProducer';
 import { kafkaError, type KafkaErrorContext } from '../sources/kafkaErrors';
-import { csvHeader, parseJsonLine, toCsvRow, type ImportRecord } from './jsonLines';
+import { csvHeader, parseJsonLine, toCsvRow } from './jsonLines';
 import { JsonLinesWriter } from './jsonLinesWriter';
 import { readAhead } from './readAhead';
 
@@ -28,12 +32,11 @@ export type RangeReader = LogReader & { sizes(topic: string): RecordSizeEstimate
 
 export interface ImportTarget {
   offsets: LogReader['offsets'];
-  connectedProducer(): Promise<Producer>;
+  batchProducer(options: BatchProducerOptions): Promise<BatchProducer>;
   context(action?: string): KafkaErrorContext;
 }
 
 const MAX_PROBLEMS = 1000;
-const PRODUCE_BATCH = 500;
 
 /** Start and (exclusive) end offsets per partition for a range given by bounds. */
 export async function resolveRange(
@@ -241,37 +244,43 @@ export class TransferService {
             'VALIDATION_FAILED',
             `${validation.invalid} line(s) are invalid (first: line ${validation.problems[0]?.line}: ${validation.problems[0]?.problem}); nothing was imported. Fix them, or confirm with skipInvalid.`,
           );
-        // Pass 2: produce, in file order, in batches.
-        let producer: Producer;
+        // Pass 2: produce, in file order, through an idempotent batch producer (a retry never
+        // duplicates; each partition keeps the file's order).
+        const producer = await target.batchProducer({
+          topic,
+          onAcknowledged: (records) => (result.imported += records),
+        });
+        const byKey = keyPartitioner(topic, partitions);
         try {
-          producer = await target.connectedProducer();
+          await eachLine(input.path, async (line, _number, bytes) => {
+            context.signal.throwIfAborted();
+            const parsed = parseJsonLine(line, partitions);
+            if (!parsed.ok) return;
+            const record = parsed.record;
+            const partition =
+              input.partitioning === 'keep' && record.partition !== null
+                ? record.partition
+                : byKey(record.key);
+            const waiting = producer.add(partition, {
+              key: record.key,
+              value: record.value,
+              headers: record.headers,
+              // Without the line's time, the time of import.
+              timestamp:
+                input.keepTimestamps && record.timestamp !== null ? record.timestamp : Date.now(),
+            });
+            if (waiting) {
+              await waiting;
+              context.progress(size + bytes, { message: `${result.imported} imported` });
+              await context.checkpoint();
+            }
+          });
+          await producer.flush();
         } catch (error) {
           throw kafkaError(error, target.context(`produce to topic "${topic}"`));
+        } finally {
+          await producer.close();
         }
-        let batch: ImportRecord[] = [];
-        const flush = async () => {
-          if (batch.length === 0) return;
-          const messages = batch.map((r) => toKafkaMessage(r, input));
-          batch = [];
-          try {
-            await producer.send({ topic, acks: -1, messages });
-          } catch (error) {
-            throw kafkaError(error, target.context(`produce to topic "${topic}"`));
-          }
-          result.imported += messages.length;
-          await context.checkpoint();
-        };
-        await eachLine(input.path, async (line, _number, bytes) => {
-          context.signal.throwIfAborted();
-          const parsed = parseJsonLine(line, partitions);
-          if (!parsed.ok) return;
-          batch.push(parsed.record);
-          if (batch.length >= PRODUCE_BATCH) {
-            await flush();
-            context.progress(size + bytes, { message: `${result.imported} imported` });
-          }
-        });
-        await flush();
         context.progress(size * 2, { message: `${result.imported} imported` });
         return result;
       },
@@ -313,22 +322,6 @@ export class TransferService {
       problems,
     };
   }
-}
-
-function toKafkaMessage(record: ImportRecord, input: ImportInput) {
-  const headers: Record<string, Buffer[]> = Object.create(null);
-  for (const h of record.headers) (headers[h.key] ??= []).push(h.value!);
-  return {
-    key: record.key,
-    value: record.value,
-    headers,
-    ...(input.keepTimestamps && record.timestamp !== null
-      ? { timestamp: String(record.timestamp) }
-      : {}),
-    ...(input.partitioning === 'keep' && record.partition !== null
-      ? { partition: record.partition }
-      : {}),
-  };
 }
 
 /**

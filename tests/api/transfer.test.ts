@@ -310,6 +310,38 @@ describe('export and import', () => {
     expect(validation.result).toMatchObject({ lines: 400, valid: 400, invalid: 0, imported: 0 });
   });
 
+  it('imports null header values and repeated header keys in their order, and exports them back the same', async () => {
+    await createTopic('transfer.headers', 1);
+    const file = join(dir, 'headers.jsonl');
+    const line = {
+      partition: 0,
+      offset: 0,
+      timestamp: T0,
+      timestampType: 'CreateTime',
+      key: 'k',
+      keyEncoding: 'utf8',
+      value: 'v',
+      valueEncoding: 'utf8',
+      headers: [
+        { key: 'a', value: '1', encoding: 'utf8' },
+        { key: 'b', value: null, encoding: 'utf8' },
+        { key: 'a', value: '2', encoding: 'utf8' },
+      ],
+    };
+    await writeFile(file, `${JSON.stringify(line)}\n`);
+    const check = (await runJob('/clusters/local/topics/transfer.headers/imports', { path: file }))
+      .result as ImportResult;
+    expect(check).toMatchObject({ lines: 1, valid: 1, invalid: 0 });
+    const imported = await runJob('/clusters/local/topics/transfer.headers/imports', {
+      path: file,
+      confirm: { fingerprint: check.fingerprint },
+    });
+    expect(imported.result).toMatchObject({ imported: 1 });
+    const again = exportPath();
+    await runJob('/clusters/local/topics/transfer.headers/exports', { path: again });
+    expect(await readFile(again, 'utf8')).toBe(await readFile(file, 'utf8'));
+  });
+
   it('exports a filtered range of some partitions, and CSV with chosen fields', async () => {
     const file = exportPath();
     const job = await runJob(`/clusters/local/topics/${SOURCE}/exports`, {

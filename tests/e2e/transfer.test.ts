@@ -149,9 +149,9 @@ describe('replay and export in the UI', () => {
     expect(await check.locator('p[role="status"]').textContent()).toMatch(
       /4\s+lines:\s+2 valid,\s+2 invalid\. Nothing has been imported yet\./,
     );
-    const problems = await importer
-      .locator('[data-testid="import-problems"] tbody tr')
-      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ')));
+    const problems = (
+      await importer.locator('[data-testid="import-problems"] tbody tr').allInnerTexts()
+    ).map((text) => text.replace(/\s+/g, ' '));
     expect(problems).toEqual([
       expect.stringMatching(/^2 not valid JSON/),
       expect.stringMatching(/^4 partition 9 does not exist \(the topic has 2\)/),
