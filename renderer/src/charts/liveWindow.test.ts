@@ -4,6 +4,13 @@ import { escapeHtml, tooltipHtml, windowPoints, windowRange, WINDOW_MS } from '.
 
 const MINUTE = 60_000;
 
+/** `[time, value]` pairs of a flat window. */
+function pairs(flat: Float64Array): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
+}
+
 describe('live chart window', () => {
   it('spans exactly 15 minutes (or 24 hours) ending at the newest snapshot, however few points there are', () => {
     const at = Date.UTC(2025, 0, 1, 12);
@@ -17,7 +24,7 @@ describe('live chart window', () => {
     const start = Date.UTC(2025, 0, 1);
     for (let s = 0; s < 1000; s++) buffer.push(start + s * 1000, s);
     const at = start + 999_000;
-    const points = windowPoints(buffer, 'recent', at);
+    const points = pairs(windowPoints(buffer, 'recent', at));
     // 15 minutes back from 999 s is 99 s: points 99..999.
     expect(points[0]).toEqual([start + 99_000, 99]);
     expect(points).toHaveLength(901);
@@ -29,7 +36,7 @@ describe('live chart window', () => {
     // 25 hours, one point a minute at 30 s past the minute.
     for (let m = 0; m < 25 * 60; m++) buffer.push(start + m * MINUTE + 30_000, m);
     const at = start + (25 * 60 - 1) * MINUTE + 30_000;
-    const points = windowPoints(buffer, 'day', at);
+    const points = pairs(windowPoints(buffer, 'day', at));
     expect(points[0]![0]).toBeLessThanOrEqual(windowRange('day', at).min);
     expect(points[0]![0] + MINUTE).toBeGreaterThan(windowRange('day', at).min);
     expect(points.at(-1)![0]).toBe(start + (25 * 60 - 1) * MINUTE);

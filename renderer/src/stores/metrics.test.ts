@@ -106,6 +106,7 @@ describe('metrics store', () => {
     ]);
     expect(buffer.recentSince(0)).toHaveLength(10);
     expect(buffer.recentSince(20_000)).toEqual([]);
+    expect([...buffer.recentSinceFlat(11_500)]).toEqual(buffer.recentSince(11_500).flat());
     buffer.push(14_001, Number.NaN);
     buffer.push(15_000, 15);
     expect(buffer.recent().at(-2)![1]).toBeNaN();

@@ -1,0 +1,121 @@
+/**
+ * live-charts: is the Throughput view smooth with 100 series updating each second (issue 7,
+ * item 2)? Headless Chromium runs renderer/src/charts/liveChartBench.ts — the real LiveChart
+ * with 100 series whose 15-minute windows are full (900 points each) and a new point in every
+ * series each second — and counts animation frames for BENCH_SECONDS (default 20). The floor
+ * is an empty requestAnimationFrame loop in the same page and run: what the browser gives at
+ * all. Also reported: the 95th/99th-percentile and longest frame gap, the frames over 50 ms and
+ * the longest task (a redraw of 100 series), since a once-a-second stall hides in an average.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import vue from '@vitejs/plugin-vue';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const root = process.cwd();
+
+// The page's module, built like the app (Vue SFCs, production mode) into one ES file.
+const outDir = mkdtempSync(join(tmpdir(), 'logscope-bench-live-'));
+await build({
+  configFile: false,
+  logLevel: 'warn',
+  plugins: [vue()],
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  build: {
+    outDir,
+    emptyOutDir: true,
+    lib: {
+      entry: join(root, 'renderer', 'src', 'charts', 'liveChartBench.ts'),
+      formats: ['es'],
+      fileName: 'live-bench',
+    },
+  },
+});
+const bundle = readdirSync(outDir).find((file) => file.endsWith('.js'));
+if (!bundle) throw new Error(`vite produced no script in ${outDir}`);
+const script = readFileSync(join(outDir, bundle), 'utf8');
+
+/** Frames over `ms` in the page: frames/s, 95th/99th-percentile and longest gap, gaps > 50 ms. */
+const measureFrames = (ms: number) => `new Promise((resolve) => {
+  const gaps = []; let frames = 0; const start = performance.now(); let previous = start;
+  const tick = (now) => {
+    frames++; gaps.push(now - previous); previous = now;
+    if (now - start < ${ms}) requestAnimationFrame(tick);
+    else {
+      gaps.sort((a, b) => a - b);
+      resolve({ fps: frames / ((now - start) / 1000), p95: gaps[Math.floor(gaps.length * 0.95)], p99: gaps[Math.floor(gaps.length * 0.99)], max: gaps[gaps.length - 1], over50: gaps.filter((g) => g > 50).length });
+    }
+  };
+  requestAnimationFrame(tick);
+})`;
+
+interface Frames {
+  fps: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** Frames that took longer than 50 ms: a stall the eye can see. */
+  over50: number;
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+  ],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.setContent('<!doctype html><html><body><div id="app"></div></body></html>');
+  await page.addScriptTag({ content: script, type: 'module' });
+  await page.waitForFunction('typeof window.startLiveBench === "function"');
+
+  const floor = (await page.evaluate(measureFrames(5000))) as Frames;
+
+  await page.evaluate(`(() => {
+    window.longestTaskMs = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.longestTaskMs = Math.max(window.longestTaskMs, entry.duration);
+    }).observe({ type: 'longtask' });
+    window.liveBench = window.startLiveBench();
+  })()`);
+  await page.waitForSelector('.live-chart[data-drawn-tick]');
+  const frames = (await page.evaluate(measureFrames(SECONDS * 1000))) as Frames;
+  const { ticks, drawn, longestTaskMs } = (await page.evaluate(`({
+    ticks: window.liveBench.ticks(),
+    drawn: Number(document.querySelector('.live-chart').getAttribute('data-drawn-tick')),
+    longestTaskMs: window.longestTaskMs,
+  })`)) as { ticks: number; drawn: number; longestTaskMs: number };
+  if (ticks < SECONDS - 2 || drawn < ticks - 1)
+    throw new Error(`the chart fell behind: ${ticks} updates, the last drawn was ${drawn}`);
+
+  console.log(
+    JSON.stringify({
+      bench: 'live-charts',
+      ratio: Number((frames.fps / floor.fps).toFixed(3)),
+      value: Number(frames.fps.toFixed(1)),
+      unit: 'frames/s',
+      baseline: `empty requestAnimationFrame loop in the same page: ${floor.fps.toFixed(1)} frames/s`,
+      series: 100,
+      pointsPerSeries: 900,
+      updates: ticks,
+      seconds: SECONDS,
+      p95FrameMs: Number(frames.p95.toFixed(1)),
+      p99FrameMs: Number(frames.p99.toFixed(1)),
+      longestFrameMs: Number(frames.max.toFixed(1)),
+      framesOver50Ms: frames.over50,
+      floorLongestFrameMs: Number(floor.max.toFixed(1)),
+      longestTaskMs: Number(longestTaskMs.toFixed(1)),
+    }),
+  );
+} finally {
+  await browser.close();
+}
