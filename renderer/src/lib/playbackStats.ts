@@ -36,13 +36,18 @@ export class ThroughputSeries {
     if (index >= 0 && index < this.counts.length) this.counts[index]!++;
   }
 
-  /** `[bucket start, messages/s]` for the buckets the playback has reached (up to `time`). */
+  /**
+   * `[bucket start, messages/s]` for the buckets the playback has reached (up to `time`). The
+   * bucket being played is rated over the part played so far (not shown before a quarter of
+   * it), so the line does not dip at the playhead.
+   */
   points(time: number): [number, number][] {
     const points: [number, number][] = [];
     for (let i = 0; i < this.counts.length; i++) {
       const start = this.from + i * this.widthMs;
-      if (start > time) break;
-      points.push([start, this.counts[i]! / (this.widthMs / 1000)]);
+      const played = Math.min(this.widthMs, time - start);
+      if (played < this.widthMs && played < this.widthMs / 4) break;
+      points.push([start, this.counts[i]! / (played / 1000)]);
     }
     return points;
   }
