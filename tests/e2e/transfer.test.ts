@@ -177,6 +177,8 @@ describe('replay and export in the UI', () => {
     const imported = importer.locator('[data-testid="import-result"]');
     await imported.waitFor();
     expect(await imported.textContent()).toContain('Imported 100 messages into e2e.imported');
+    // The topic view counts them at once.
+    await page.getByText('2 partitions · 100 messages').waitFor();
     await page.screenshot({ path: await screenshotPath('transfer-07-import-done') });
 
     // The browser shows them in the new topic, with the original partitions and timestamps.
