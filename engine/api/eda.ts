@@ -58,7 +58,23 @@ export const SampleStrategyName = z.enum([
   'random-with-replacement',
   'systematic',
   'stratified',
+  'reservoir',
 ]);
+
+/**
+ * Strategy `reservoir`: a uniform sample of the records that arrive from now on (all chosen
+ * partitions tailed together), kept in memory proportional to `size`. It stops after
+ * `durationMs`, or once `maxRecords` records have arrived, whichever comes first (with
+ * neither, after 10 seconds). Cancelling the job discards what it had, as for every job: to end
+ * early with a result, give a shorter duration or a count.
+ */
+export const TailSpec = z
+  .object({
+    durationMs: z.number().int().min(100).max(3_600_000).optional(),
+    maxRecords: z.number().int().min(1).max(1_000_000_000).optional(),
+  })
+  .strict();
+export type TailSpec = z.infer<typeof TailSpec>;
 
 export const SampleInput = z.object({
   strategy: SampleStrategyName.default('random'),
@@ -68,6 +84,8 @@ export const SampleInput = z.object({
   strata: StrataSpec.optional(),
   allocation: z.enum(['proportional', 'equal', 'neyman']).default('proportional'),
   range: EdaRange.optional(),
+  /** For strategy `reservoir`: how long to tail (only `range.partitions` applies to it). */
+  tail: TailSpec.optional(),
   histogram: HistogramRequest.optional(),
   /** Count numeric strings ("12.5") as numbers. */
   parseStrings: z.boolean().default(false),
@@ -240,7 +258,7 @@ export const SampleResult = z.object({
   topic: z.string(),
   strategy: SampleStrategyName,
   seed: z.union([z.string(), z.number()]),
-  /** N: offsets in the range. */
+  /** N: offsets in the range (for `reservoir`: records that arrived while tailing). */
   populationSize: z.number(),
   requestedSize: z.number(),
   /** Offsets the plan listed (n). */

@@ -5,11 +5,13 @@
 import type { Job } from '../api';
 import type { SampleInput, SamplePreview, ScanInput } from '../api/eda';
 import type { LogReader } from '../browse/logReader';
+import { ApiError } from '../http/apiError';
 import type { JobManager } from '../jobs/jobManager';
 import { fieldExtractor, FieldSuggester } from './fields';
 import { resolveRanges } from './logRanges';
 import { readOffsets } from './readOffsets';
 import { planSample } from '../sampling';
+import { runReservoirSample } from './reservoirJob';
 import { previewSample, runSample } from './sampleJob';
 import { runScan } from './scanJob';
 
@@ -24,13 +26,33 @@ export class EdaService {
     const reader = this.readerOf(cluster);
     input.fields.forEach((field, i) => fieldExtractor(field, `body.fields.${i}`));
     if (input.strata?.by === 'field') fieldExtractor(input.strata.field, 'body.strata.field');
+    const reservoir = input.strategy === 'reservoir';
+    if (input.tail && !reservoir) {
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        'body.tail: only a reservoir sample tails the topic; use strategy "reservoir" or leave tail out',
+        { field: 'body.tail' },
+      );
+    }
+    if (reservoir && input.strata) {
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        'body.strata: a reservoir sample is not stratified; use strategy "stratified" for strata',
+        { field: 'body.strata' },
+      );
+    }
     await reader.offsets(topic);
     return this.jobs.start({
       kind: 'sample',
-      title: `Sample ${input.size} of ${topic} (${input.strategy})`,
-      unit: 'offsets',
-      total: input.size,
-      run: (context) => runSample(reader, topic, input, context),
+      title: reservoir
+        ? `Reservoir of ${input.size} from new records of ${topic}`
+        : `Sample ${input.size} of ${topic} (${input.strategy})`,
+      unit: reservoir ? 'messages' : 'offsets',
+      total: reservoir ? (input.tail?.maxRecords ?? null) : input.size,
+      run: (context) =>
+        input.strategy === 'reservoir'
+          ? runReservoirSample(reader, topic, input, context)
+          : runSample(reader, topic, input, context),
     });
   }
 

@@ -59,7 +59,7 @@ const SUGGEST_FROM = 200;
 const QUOTA_READ_FACTOR = 20;
 
 /** The rows a sample collects: one per sampled offset, in reading order. */
-class Rows {
+export class Rows {
   readonly sampled: [number, number][] = [];
   readonly timestamps: number[] = [];
   readonly strata: (string | null)[] = [];
@@ -81,19 +81,34 @@ class Rows {
   }
 
   add(partition: number, offset: number, record: RawRecord | null, stratum: string | null): void {
-    this.sampled.push([partition, offset]);
-    this.timestamps.push(record?.timestamp ?? -1);
-    this.strata.push(stratum);
-    this.isRecord.push(record !== null);
     const values = record ? extractFields(record, this.extractors) : undefined;
-    this.values.forEach((column, i) => column.push(values?.[i]));
+    this.addValues(partition, offset, record?.timestamp ?? -1, values, stratum);
     const suggest = this.suggestFrom
       ? this.suggestFrom.has(`${partition}:${offset}`)
       : this.suggested < SUGGEST_FROM;
-    if (record && suggest && this.suggested < SUGGEST_FROM) {
-      this.suggested++;
-      this.suggester.add(record);
-    }
+    if (record && suggest) this.suggest(record);
+  }
+
+  /** Adds a row whose fields were read already (`values` undefined: the offset held no record). */
+  addValues(
+    partition: number,
+    offset: number,
+    timestamp: number,
+    values: readonly unknown[] | undefined,
+    stratum: string | null,
+  ): void {
+    this.sampled.push([partition, offset]);
+    this.timestamps.push(timestamp);
+    this.strata.push(stratum);
+    this.isRecord.push(values !== undefined);
+    this.values.forEach((column, i) => column.push(values?.[i]));
+  }
+
+  /** Lets the field suggestions see a record (up to SUGGEST_FROM of them). */
+  suggest(record: RawRecord): void {
+    if (this.suggested >= SUGGEST_FROM) return;
+    this.suggested++;
+    this.suggester.add(record);
   }
 
   /**
@@ -202,7 +217,36 @@ export async function runSample(
     rows.sortByPosition();
   }
   context.progress(rows.size, { message: 'Summarising' });
+  return summarizeSample(rows, input, {
+    topic,
+    ranges,
+    populationSize,
+    plannedSize,
+    read,
+    strataSizes,
+    started,
+  });
+}
 
+/** What a sample read, besides its rows: the population, the plan's size, and how it was read. */
+export interface SampleReading {
+  topic: string;
+  ranges: PartitionRange[];
+  populationSize: number;
+  plannedSize: number;
+  read: ReadStats;
+  strataSizes: Map<string, { populationSize: number; planned: number }> | null;
+  /** When the job started (ms since the epoch). */
+  started: number;
+}
+
+/** A sample's result from its rows: statistics per field and stratum, correlation, warnings. */
+export function summarizeSample(
+  rows: Rows,
+  input: SampleInput,
+  reading: SampleReading,
+): SampleResult {
+  const { topic, ranges, populationSize, plannedSize, read, strataSizes, started } = reading;
   const withReplacement = input.strategy === 'random-with-replacement';
   const histogram = input.histogram
     ? {
@@ -380,6 +424,9 @@ async function planOffsets(
   signal?: AbortSignal,
 ): Promise<Planned> {
   const seed = input.seed;
+  if (input.strategy === 'reservoir') {
+    throw new Error('a reservoir sample tails the topic: it has no offsets to plan');
+  }
   if (input.strategy !== 'stratified') {
     return {
       plan: planSample({ strategy: input.strategy, ranges, size: input.size, seed }),
@@ -630,6 +677,17 @@ export async function previewSample(
   input: SampleInput,
   signal?: AbortSignal,
 ): Promise<SamplePreview> {
+  if (input.strategy === 'reservoir') {
+    // What is there now shows the fields and their shape; the population is yet to arrive.
+    const now = await previewSample(reader, topic, { ...input, strategy: 'random' }, signal);
+    return {
+      ...now,
+      populationSize: 0,
+      plannedSize: input.size,
+      expectedBatches: null,
+      warnings: now.warnings.filter((w) => w.field !== undefined),
+    };
+  }
   const extractors = input.fields.map((field, i) => fieldExtractor(field, `body.fields.${i}`));
   const ranges = await resolveRanges(reader, topic, input.range);
   const population = new OffsetPopulation(ranges);
