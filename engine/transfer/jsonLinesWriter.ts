@@ -9,13 +9,41 @@ import { isUtf8 } from 'node:buffer';
 import type { RawRecord } from '../browse/record';
 
 const QUOTE = 0x22;
+const latin1 = (text: string) => Buffer.from(text, 'latin1');
+/** The fixed parts of a line, encoded once. */
+const PARTITION = latin1('{"partition":');
+const OFFSET = latin1(',"offset":');
+const TIMESTAMP = latin1(',"timestamp":');
+const TYPES = {
+  CreateTime: latin1(',"timestampType":"CreateTime","key":'),
+  LogAppendTime: latin1(',"timestampType":"LogAppendTime","key":'),
+};
+const KEY_ENCODING = latin1(',"keyEncoding":');
+const VALUE = latin1(',"value":');
+const VALUE_ENCODING = latin1(',"valueEncoding":');
+const HEADERS = latin1(',"headers":[');
+const FIRST_HEADER = latin1('{"key":');
+const NEXT_HEADER = latin1(',{"key":');
+const HEADER_VALUE = latin1(',"value":');
+const HEADER_ENCODING = latin1(',"encoding":');
+const HEADER_END = latin1('}');
+const LINE_END = latin1(']}\n');
+const NULL = latin1('null');
+const ENCODINGS = { utf8: latin1('"utf8"'), base64: latin1('"base64"') };
 
-function needsEscape(bytes: Buffer): boolean {
+/**
+ * How bytes go into JSON: `copy` (valid UTF-8 that JSON.stringify would leave as it is),
+ * `escape` (valid UTF-8 with a quote, backslash or control character) or `base64`. One pass
+ * over ASCII; UTF-8 validity is asked of Node only when a byte ≥ 0x80 turns up.
+ */
+function classify(bytes: Buffer): 'copy' | 'escape' | 'base64' {
+  let ascii = true;
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i]!;
-    if (c < 0x20 || c === QUOTE || c === 0x5c) return true;
+    if (c < 0x20 || c === QUOTE || c === 0x5c) return isUtf8(bytes) ? 'escape' : 'base64';
+    if (c >= 0x80) ascii = false;
   }
-  return false;
+  return ascii || isUtf8(bytes) ? 'copy' : 'base64';
 }
 
 export class JsonLinesWriter {
@@ -42,47 +70,85 @@ export class JsonLinesWriter {
 
   /** Appends one message as a line, byte for byte what `toJsonLine(record) + '\n'` encodes. */
   add(record: RawRecord): void {
-    this.ascii(
-      `{"partition":${record.partition},"offset":${record.offset},"timestamp":${record.timestamp},"timestampType":"${record.timestampType}","key":`,
-    );
-    this.ascii(`,"keyEncoding":"${this.bytes(record.key)}","value":`);
-    this.ascii(`,"valueEncoding":"${this.bytes(record.value)}","headers":[`);
+    this.constant(PARTITION);
+    this.integer(record.partition);
+    this.constant(OFFSET);
+    this.integer(record.offset);
+    this.constant(TIMESTAMP);
+    this.integer(record.timestamp);
+    this.constant(TYPES[record.timestampType]);
+    const keyEncoding = this.bytes(record.key);
+    this.constant(KEY_ENCODING);
+    this.constant(ENCODINGS[keyEncoding]);
+    this.constant(VALUE);
+    const valueEncoding = this.bytes(record.value);
+    this.constant(VALUE_ENCODING);
+    this.constant(ENCODINGS[valueEncoding]);
+    this.constant(HEADERS);
     for (let i = 0; i < record.headers.length; i++) {
       const header = record.headers[i]!;
-      this.ascii(i === 0 ? '{"key":' : ',{"key":');
+      this.constant(i === 0 ? FIRST_HEADER : NEXT_HEADER);
       this.text(JSON.stringify(header.key));
-      this.ascii(',"value":');
-      this.ascii(`,"encoding":"${this.bytes(header.value)}"}`);
+      this.constant(HEADER_VALUE);
+      const encoding = this.bytes(header.value);
+      this.constant(HEADER_ENCODING);
+      this.constant(ENCODINGS[encoding]);
+      this.constant(HEADER_END);
     }
-    this.ascii(']}\n');
+    this.constant(LINE_END);
   }
 
   /** Writes a key, value or header value as a JSON string (or null); returns its encoding. */
   private bytes(bytes: Buffer | null): 'utf8' | 'base64' {
     if (bytes === null) {
-      this.ascii('null');
+      this.constant(NULL);
       return 'utf8';
     }
-    if (!isUtf8(bytes)) {
-      this.ascii(`"${bytes.toString('base64')}"`);
-      return 'base64';
+    switch (classify(bytes)) {
+      case 'base64':
+        this.reserve(4 * Math.ceil(bytes.length / 3) + 2);
+        this.buffer[this.p++] = QUOTE;
+        this.p += this.buffer.write(bytes.toString('base64'), this.p, 'latin1');
+        this.buffer[this.p++] = QUOTE;
+        return 'base64';
+      case 'escape':
+        this.text(JSON.stringify(bytes.toString('utf8')));
+        return 'utf8';
+      case 'copy': {
+        this.reserve(bytes.length + 2);
+        const b = this.buffer;
+        b[this.p++] = QUOTE;
+        this.p += bytes.copy(b, this.p);
+        b[this.p++] = QUOTE;
+        return 'utf8';
+      }
     }
-    if (needsEscape(bytes)) {
-      this.text(JSON.stringify(bytes.toString('utf8')));
-      return 'utf8';
-    }
-    this.reserve(bytes.length + 2);
-    const b = this.buffer;
-    b[this.p++] = QUOTE;
-    this.p += bytes.copy(b, this.p);
-    b[this.p++] = QUOTE;
-    return 'utf8';
   }
 
-  /** ASCII only: numbers, names and base64. */
-  private ascii(text: string): void {
-    this.reserve(text.length);
-    this.p += this.buffer.write(text, this.p, 'latin1');
+  /** A byte at a time: the fixed parts are a few bytes, where a copy call costs more. */
+  private constant(bytes: Buffer): void {
+    this.reserve(bytes.length);
+    const b = this.buffer;
+    let p = this.p;
+    for (let i = 0; i < bytes.length; i++) b[p++] = bytes[i]!;
+    this.p = p;
+  }
+
+  /** An integer as JSON writes it (offsets, partitions, timestamps: safe integers). */
+  private integer(n: number): void {
+    this.reserve(22);
+    const b = this.buffer;
+    if (n < 0) {
+      b[this.p++] = 0x2d;
+      n = -n;
+    }
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    for (let i = this.p + digits - 1; i >= this.p; i--) {
+      b[i] = 0x30 + (n % 10);
+      n = Math.floor(n / 10);
+    }
+    this.p += digits;
   }
 
   private text(text: string): void {
