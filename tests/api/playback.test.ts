@@ -243,6 +243,28 @@ describe('playback', () => {
     expect([...playedKeys(first.ticks), ...playedKeys(rest.ticks)]).toEqual(inWindow().map(keyOf));
   });
 
+  it('plays only what the filter matches, counting the rest as skipped', async () => {
+    const result = await playback({
+      topic: MAX_TOPIC,
+      from,
+      to,
+      speed: 'max',
+      filter: 'value.amount < 10 && partition != 1',
+    });
+    expect(result.error).toBeNull();
+    const expected = inWindow().filter(
+      (r) => (JSON.parse(r.value) as { amount: number }).amount < 10 && r.partition !== 1,
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(playedKeys(result.ticks)).toEqual(expected.map(keyOf));
+    expect(result.events.at(-1)).toEqual({
+      kind: 'done',
+      time: to,
+      played: expected.length,
+      skipped: 1000 - expected.length,
+    });
+  });
+
   it('says what is wrong: unknown topic, empty window, a window that ends before it starts', async () => {
     const unknown = await playback({ topic: 'pb.nope', from, to });
     expect(unknown.error).toMatchObject({ code: 'NOT_FOUND' });

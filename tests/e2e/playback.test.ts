@@ -117,6 +117,7 @@ describe('playback', { timeout: 120_000 }, () => {
     await page.getByTestId('message-row').first().waitFor();
     const firstAfterJump = new Date((await rowTimestamps(page))[0]!.replace(' ', 'T')).getTime();
     expect(firstAfterJump).toBeGreaterThanOrEqual(jumpedTo - 1);
+    await until(async () => (await chartPoints(page, 'distribution')) > 0);
     await page.screenshot({ path: await screenshotPath('playback-after-jump'), fullPage: true });
 
     // The rest at max speed, to the end.

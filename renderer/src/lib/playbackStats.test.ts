@@ -26,6 +26,15 @@ describe('throughput by playback time', () => {
     series.add(50_000);
     expect(series.points(60_000)[50]).toEqual([50_000, 1]);
   });
+  it('after a jump, shows only what was played from there', () => {
+    const series = new ThroughputSeries(0, 120_000, 30_500);
+    for (let t = 30_500; t < 33_000; t += 100) series.add(t);
+    expect(series.points(33_000)).toEqual([
+      [30_000, 10], // the half of this second after the jump
+      [31_000, 10],
+      [32_000, 10],
+    ]);
+  });
 });
 
 describe('growing histogram', () => {

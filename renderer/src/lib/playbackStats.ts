@@ -18,7 +18,10 @@ export function bucketWidth(spanMs: number): number {
   return STEPS_MS.find((step) => step >= wanted) ?? Math.ceil(wanted / 3_600_000) * 3_600_000;
 }
 
-/** Messages per second by playback time over a window `[from, to)`. */
+/**
+ * Messages per second by playback time over a window `[from, to)`, for a run that started at
+ * `startAt` (a jump): buckets before it are not shown, rather than shown as empty.
+ */
 export class ThroughputSeries {
   readonly widthMs: number;
   private readonly counts: number[];
@@ -26,6 +29,7 @@ export class ThroughputSeries {
   constructor(
     readonly from: number,
     readonly to: number,
+    readonly startAt = from,
   ) {
     this.widthMs = bucketWidth(to - from);
     this.counts = new Array<number>(Math.ceil((to - from) / this.widthMs)).fill(0);
@@ -37,16 +41,22 @@ export class ThroughputSeries {
   }
 
   /**
-   * `[bucket start, messages/s]` for the buckets the playback has reached (up to `time`). The
-   * bucket being played is rated over the part played so far (not shown before a quarter of
-   * it), so the line does not dip at the playhead.
+   * `[bucket start, messages/s]` for the buckets played (from `startAt` up to `time`). A
+   * bucket played in part is rated over that part, and left out while that part is under a
+   * quarter of it, so the line neither dips at the playhead nor jumps at a jump.
    */
   points(time: number): [number, number][] {
     const points: [number, number][] = [];
     for (let i = 0; i < this.counts.length; i++) {
       const start = this.from + i * this.widthMs;
-      const played = Math.min(this.widthMs, time - start);
-      if (played < this.widthMs && played < this.widthMs / 4) break;
+      const end = start + this.widthMs;
+      if (end <= this.startAt) continue;
+      if (start > time) break;
+      const played = Math.min(end, time) - Math.max(start, this.startAt);
+      if (played < this.widthMs / 4) {
+        if (time < end) break;
+        continue;
+      }
       points.push([start, this.counts[i]! / (played / 1000)]);
     }
     return points;

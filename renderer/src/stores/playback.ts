@@ -56,7 +56,7 @@ export const usePlaybackStore = defineStore('playback', () => {
 
   function resetCharts(): void {
     if (!setup.value) return;
-    throughput = new ThroughputSeries(setup.value.from, setup.value.to);
+    throughput = new ThroughputSeries(setup.value.from, setup.value.to, time.value);
     histogram = new GrowingHistogram();
     rows.value = [];
     played.value = 0;
