@@ -8,6 +8,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { iterateLogEntries } from '../../../broker/protocol/records';
 import { entryCrcError } from './batchCrc';
+import { ChunkReader } from './chunkReader';
 import { corruptionKind, type Damage } from './damage';
 import { lastOffsetOf, type GoodEntry } from './entryRecords';
 
@@ -63,105 +64,137 @@ export async function walkSegment(
   };
   const chunkBytes = options.chunkBytes ?? WALK_CHUNK_BYTES;
   const verifyCrc = options.verifyCrc ?? false;
-  let buffer = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(size, 1)));
+  const reader = new ChunkReader(handle, size, Math.min(chunkBytes, Math.max(size, 1)));
   let position = options.start ?? 0;
   let lastSparse = -Infinity;
-  walking: while (position < size) {
-    const length = Math.min(buffer.length, size - position);
-    const { bytesRead } = await handle.read(buffer, 0, length, position);
-    const chunk = buffer.subarray(0, bytesRead);
-    let resumeAt = -1;
-    // CRCs are checked here (batchCrc.ts), not by the codec: natively where possible.
-    for (const entry of iterateLogEntries(chunk, { verifyCrc: false })) {
-      const at = position + entry.position;
-      if (entry.kind === 'truncated') {
-        if (at + entry.availableBytes < size) {
+  /** Bytes the next read must hold: a whole entry the last chunk cut in two. */
+  let need = 1;
+  let stalled = 0;
+  try {
+    walking: while (position < size) {
+      const chunk = await reader.read(position, need);
+      need = 1;
+      let resumeAt = -1;
+      // CRCs are checked here (batchCrc.ts), not by the codec: natively where possible.
+      for (const entry of iterateLogEntries(chunk, { verifyCrc: false })) {
+        const at = position + entry.position;
+        if (entry.kind === 'truncated') {
+          const required = entry.requiredBytes;
           // Only the chunk ends here: read on from this entry, with room for all of it.
-          if (entry.requiredBytes !== null && entry.requiredBytes > buffer.length) {
-            if (at + entry.requiredBytes > size) {
-              walk.damage.push(pastEof(file, at, chunk, entry.position, entry.requiredBytes, size));
-              walk.endPosition = at;
-              break walking;
-            }
-            buffer = Buffer.allocUnsafe(entry.requiredBytes);
+          if (at + entry.availableBytes < size && (required === null || at + required <= size)) {
+            if (required !== null) need = required;
+            resumeAt = at;
+            break;
           }
-          resumeAt = at;
-          break;
-        }
-        walk.damage.push(
-          entry.requiredBytes !== null && entry.requiredBytes > 2 * entry.availableBytes + 4096
-            ? pastEof(file, at, chunk, entry.position, entry.requiredBytes, size)
-            : {
-                file,
-                position: at,
-                offset: readOffset(chunk, entry.position),
-                kind: 'TRUNCATED',
-                message: `the file ends inside an entry: ${entry.availableBytes} of ${entry.requiredBytes ?? 'at least 17'} bytes present`,
-                effect: 'stopped',
-              },
-        );
-        walk.endPosition = at;
-        break walking;
-      }
-      if (entry.kind === 'corrupt') {
-        const zeroTail =
-          entry.sizeInBytes === null &&
-          isZeroFrom(chunk, entry.position) &&
-          at + chunk.length - entry.position >= size;
-        walk.damage.push({
-          file,
-          position: at,
-          offset: zeroTail ? null : readOffset(chunk, entry.position),
-          kind: zeroTail ? 'ZERO_FILLED_TAIL' : corruptionKind(entry.error),
-          message: zeroTail
-            ? `${size - at} zero bytes from here to the end of the file`
-            : entry.error.message,
-          effect: entry.sizeInBytes === null ? 'stopped' : 'skipped',
-        });
-        if (entry.sizeInBytes === null) {
+          // The file ends inside this entry: judged on all the bytes the file has after it,
+          // whichever chunk this is.
+          walk.damage.push(cutShort(file, at, chunk, entry.position, required, size));
           walk.endPosition = at;
           break walking;
         }
-        continue;
-      }
-      if (verifyCrc) {
-        const error = entryCrcError(entry);
-        if (error) {
+        if (entry.kind === 'corrupt') {
+          const zeroTail =
+            entry.sizeInBytes === null &&
+            isZeroFrom(chunk, entry.position) &&
+            at + chunk.length - entry.position >= size;
           walk.damage.push({
             file,
             position: at,
-            offset: readOffset(chunk, entry.position),
-            kind: 'CRC_MISMATCH',
-            message: error.message,
-            effect: 'skipped',
+            offset: zeroTail ? null : readOffset(chunk, entry.position),
+            kind: zeroTail ? 'ZERO_FILLED_TAIL' : corruptionKind(entry.error),
+            message: zeroTail
+              ? `${size - at} zero bytes from here to the end of the file`
+              : entry.error.message,
+            effect: entry.sizeInBytes === null ? 'stopped' : 'skipped',
           });
+          if (entry.sizeInBytes === null) {
+            walk.endPosition = at;
+            break walking;
+          }
           continue;
         }
+        if (verifyCrc) {
+          const error = entryCrcError(entry);
+          if (error) {
+            walk.damage.push({
+              file,
+              position: at,
+              offset: readOffset(chunk, entry.position),
+              kind: 'CRC_MISMATCH',
+              message: error.message,
+              effect: 'skipped',
+            });
+            continue;
+          }
+        }
+        const last = lastOffsetOf(entry);
+        const first = entry.kind === 'batch' ? Number(entry.header.baseOffset) : last;
+        const maxTimestamp =
+          entry.kind === 'batch' ? Number(entry.header.maxTimestamp) : legacyTimestamp(entry.bytes);
+        if (at - lastSparse >= SPARSE_INTERVAL_BYTES) {
+          walk.offsets.push(first);
+          walk.positions.push(at);
+          walk.maxTimestamps.push(maxTimestamp);
+          lastSparse = at;
+        } else if (maxTimestamp > walk.maxTimestamps[walk.maxTimestamps.length - 1]!) {
+          walk.maxTimestamps[walk.maxTimestamps.length - 1] = maxTimestamp;
+        }
+        walk.batches++;
+        walk.records += entry.kind === 'batch' ? entry.header.recordsCount : 1;
+        walk.firstOffset ??= first;
+        walk.lastOffset = last;
+        if (entry.kind === 'batch') walk.firstTimestamp ??= Number(entry.header.baseTimestamp);
+        walk.maxTimestamp = Math.max(walk.maxTimestamp ?? -Infinity, maxTimestamp);
+        if (options.onEntry) await options.onEntry(entry, at);
       }
-      const last = lastOffsetOf(entry);
-      const first = entry.kind === 'batch' ? Number(entry.header.baseOffset) : last;
-      const maxTimestamp =
-        entry.kind === 'batch' ? Number(entry.header.maxTimestamp) : legacyTimestamp(entry.bytes);
-      if (at - lastSparse >= SPARSE_INTERVAL_BYTES) {
-        walk.offsets.push(first);
-        walk.positions.push(at);
-        walk.maxTimestamps.push(maxTimestamp);
-        lastSparse = at;
-      } else if (maxTimestamp > walk.maxTimestamps[walk.maxTimestamps.length - 1]!) {
-        walk.maxTimestamps[walk.maxTimestamps.length - 1] = maxTimestamp;
+      // A chunk that ended exactly between two entries: go on after it.
+      if (resumeAt < 0 && position + chunk.length < size) resumeAt = position + chunk.length;
+      if (resumeAt < 0) break;
+      // No progress twice: the entry's bytes did not come (the file shrank while being read).
+      stalled = resumeAt === position ? stalled + 1 : 0;
+      if (stalled > 1) {
+        walk.damage.push({
+          file,
+          position,
+          offset: null,
+          kind: 'TRUNCATED',
+          message: 'the file ended early while it was read (it changed on disk)',
+          effect: 'stopped',
+        });
+        walk.endPosition = position;
+        break;
       }
-      walk.batches++;
-      walk.records += entry.kind === 'batch' ? entry.header.recordsCount : 1;
-      walk.firstOffset ??= first;
-      walk.lastOffset = last;
-      if (entry.kind === 'batch') walk.firstTimestamp ??= Number(entry.header.baseTimestamp);
-      walk.maxTimestamp = Math.max(walk.maxTimestamp ?? -Infinity, maxTimestamp);
-      if (options.onEntry) await options.onEntry(entry, at);
+      position = resumeAt;
     }
-    if (resumeAt < 0) break;
-    position = resumeAt;
+  } finally {
+    await reader.close();
   }
   return walk;
+}
+
+/**
+ * An entry the end of the file cuts: a length far past the end is more likely a damaged
+ * length field (LENGTH_PAST_EOF) than a file cut short inside it (TRUNCATED).
+ */
+function cutShort(
+  file: string,
+  at: number,
+  chunk: Buffer,
+  local: number,
+  required: number | null,
+  size: number,
+): Damage {
+  const present = size - at;
+  if (required !== null && required > 2 * present + 4096)
+    return pastEof(file, at, chunk, local, required, size);
+  return {
+    file,
+    position: at,
+    offset: readOffset(chunk, local),
+    kind: 'TRUNCATED',
+    message: `the file ends inside an entry: ${present} of ${required ?? 'at least 17'} bytes present`,
+    effect: 'stopped',
+  };
 }
 
 function pastEof(
