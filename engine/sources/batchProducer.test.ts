@@ -187,7 +187,7 @@ describe('BatchProducer', { timeout: 60_000 }, () => {
     );
   });
 
-  it('fails with Kafka’s error when the broker refuses a batch', async () => {
+  it('keeps batches within the topic’s max.message.bytes, and fails with Kafka’s error when the broker refuses a record', async () => {
     const { source } = await brokerBehindProxy();
     await source.createTopic({
       name: 'bp.small',
@@ -195,6 +195,16 @@ describe('BatchProducer', { timeout: 60_000 }, () => {
       replicationFactor: 1,
       configs: { 'max.message.bytes': '2000' },
     });
+    // Small records go in batches that fit the topic's limit.
+    const fitting = await source.batchProducer({ topic: 'bp.small' });
+    for (let i = 0; i < 50; i++)
+      await fitting.add(0, { key: null, value: Buffer.alloc(300, i), headers: [], timestamp: T0 });
+    await fitting.flush();
+    await fitting.close();
+    expect((await readAll(source, 'bp.small', 0)).map((r) => r.value![0])).toEqual(
+      Array.from({ length: 50 }, (_, i) => i),
+    );
+    // A record over the limit on its own is refused by the broker, with its reason.
     const producer = await source.batchProducer({ topic: 'bp.small' });
     producer.add(0, { key: null, value: Buffer.alloc(5000), headers: [], timestamp: T0 });
     await expect(producer.flush()).rejects.toMatchObject({ type: 'MESSAGE_TOO_LARGE' });

@@ -59,6 +59,11 @@ export interface BatchProducerOptions {
   topic: string;
   /** A partition's batch is sent once it holds this many bytes (default 512 KiB). */
   batchBytes?: number;
+  /**
+   * No batch grows past this (the topic's max.message.bytes): a record that would take it over
+   * starts the next batch. Default: no limit beyond `batchBytes` plus one record.
+   */
+  maxBatchBytes?: number;
   /** Requests in flight per broker (default 5, the most Kafka keeps order for). */
   maxInFlight?: number;
   /** Rounds of resending after failures before giving up (default 5). */
@@ -98,6 +103,7 @@ const SEQUENCE_WRAP = 2 ** 31;
 
 export class BatchProducer {
   private readonly batchBytes: number;
+  private readonly maxBatchBytes: number;
   private readonly maxInFlight: number;
   private readonly retries: number;
   private readonly builders = new Map<number, RecordBatchBuilder>();
@@ -120,7 +126,8 @@ export class BatchProducer {
     private readonly producerEpoch: number,
     private readonly options: BatchProducerOptions,
   ) {
-    this.batchBytes = options.batchBytes ?? 512 * 1024;
+    this.maxBatchBytes = options.maxBatchBytes ?? Infinity;
+    this.batchBytes = Math.min(options.batchBytes ?? 512 * 1024, this.maxBatchBytes);
     this.maxInFlight = options.maxInFlight ?? 5;
     this.retries = options.retries ?? 5;
   }
@@ -162,15 +169,23 @@ export class BatchProducer {
   add(partition: number, record: ProducerRecord): Promise<void> | null {
     if (this.failure) throw this.failure;
     let builder = this.builders.get(partition);
+    let sent: Promise<void> | null = null;
+    if (builder && builder.size + recordBytes(record) > this.maxBatchBytes) {
+      const full = builder;
+      this.builders.delete(partition);
+      builder = undefined;
+      sent = this.enqueue(() => this.dispatch([this.seal(partition, full)], true));
+    }
     if (!builder) {
       builder = new RecordBatchBuilder(Math.min(this.batchBytes + 64 * 1024, 1024 * 1024));
       this.builders.set(partition, builder);
       this.started.set(partition, Date.now());
     }
     builder.add(record);
-    if (builder.size < this.batchBytes) return null;
+    if (builder.size < this.batchBytes) return sent;
     this.builders.delete(partition);
-    return this.enqueue(() => this.dispatch([this.seal(partition, builder)], true));
+    const full = builder;
+    return this.enqueue(() => this.dispatch([this.seal(partition, full)], true));
   }
 
   /**
@@ -364,6 +379,14 @@ export class BatchProducer {
     if (!flying) this.inFlight.set(nodeId, (flying = new Set()));
     return flying;
   }
+}
+
+/** An upper bound of what a record adds to a batch: its bytes and the varints around them. */
+function recordBytes(record: ProducerRecord): number {
+  let bytes = 32 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  for (const header of record.headers)
+    bytes += 10 + header.key.length * 3 + (header.value?.length ?? 0);
+  return bytes;
 }
 
 /** Produce v3: transactional id, acks, timeout, one topic with one batch per partition. */

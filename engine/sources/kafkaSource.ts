@@ -564,8 +564,16 @@ export class KafkaSource implements LogReader {
         throw new Error(
           'this kafkajs version does not expose its cluster factory; Logscope needs kafkajs 2.x',
         );
+      // Batches stay within the topic's max.message.bytes (the broker refuses a larger batch
+      // even when each record would fit).
+      const limit = await this.topicConfigs(options.topic)
+        .then((configs) => Number(configs.find((c) => c.name === 'max.message.bytes')?.value))
+        .catch(() => NaN);
       const cluster = create({ allowAutoTopicCreation: false, metadataMaxAge: 60_000 });
-      return await BatchProducer.open(cluster, options);
+      return await BatchProducer.open(cluster, {
+        ...(limit > 0 ? { maxBatchBytes: limit } : {}),
+        ...options,
+      });
     } catch (error) {
       throw kafkaError(error, this.context(`produce to topic "${options.topic}"`));
     }
