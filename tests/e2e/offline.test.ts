@@ -31,6 +31,12 @@ beforeAll(async () => {
   const path = join(damaged, 'events-0', SEGMENT);
   const bytes = await readFile(path);
   await writeFile(path, bytes.subarray(0, bytes.length - 20));
+  // Its .index from a longer copy of the log (an entry past the end), zero-padded after it.
+  const index = join(damaged, 'events-0', SEGMENT.replace('.log', '.index'));
+  const stale = Buffer.alloc(8);
+  stale.writeInt32BE(900, 0);
+  stale.writeInt32BE(bytes.length + 4096, 4);
+  await writeFile(index, Buffer.concat([await readFile(index), stale, Buffer.alloc(64)]));
   [app, browser] = await Promise.all([startServe(['--no-demo']), launchChromium()]);
 }, 60_000);
 
@@ -123,6 +129,9 @@ describe('offline inspection in the UI', { timeout: 120_000 }, () => {
     expect(text).toContain(join('events-0', SEGMENT));
     expect(text).toContain('reading stopped here');
     expect(text).toContain('Everything before offset 615 in this file is readable.');
+    const notes = await page.locator('[data-testid="index-notes"]').innerText();
+    expect(notes).toContain('.index is stale: 1 entry points past the readable end of the .log');
+    expect(notes).toContain('slots after the last valid entry are zero padding');
     await page.screenshot({
       path: await screenshotPath('offline-08-segment-damage'),
       fullPage: true,

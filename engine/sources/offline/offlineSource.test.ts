@@ -238,7 +238,7 @@ describe('a Kafka log directory', () => {
       ]);
       expect(second!.indexNotes).toEqual([
         `.index: 10 of ${index.length / 8 + 11} slots after the last valid entry are zero padding or out of order; ignored.`,
-        '.index is stale: 1 entries point past the readable end of the .log (an index from another copy of the log); ignored — batches are found by reading the .log.',
+        '.index is stale: 1 entry points past the readable end of the .log (an index from another copy of the log); ignored — batches are found by reading the .log.',
       ]);
     } finally {
       await source.close();

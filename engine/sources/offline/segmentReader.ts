@@ -131,7 +131,7 @@ export class SegmentReader {
       for (const entry of new Set(mismatched)) if (!(await this.checkIndexEntry(entry))) bad++;
       if (past.length > 0 || bad > 0)
         notes.push(
-          `.index is stale: ${past.length > 0 ? `${past.length} entries point past the readable end of the .log` : 'entries do not point at the batches they name'} (an index from another copy of the log); ignored — batches are found by reading the .log.`,
+          `.index is stale: ${past.length > 0 ? `${past.length} ${past.length === 1 ? 'entry points' : 'entries point'} past the readable end of the .log` : 'entries do not point at the batches they name'} (an index from another copy of the log); ignored — batches are found by reading the .log.`,
         );
     }
     if (!this.files.timeIndex) {
@@ -146,7 +146,7 @@ export class SegmentReader {
       const past = entries.filter((e) => e.offset > lastOffset).length;
       if (past > 0)
         notes.push(
-          `.timeindex is stale: ${past} entries name offsets past the end of the .log; ignored.`,
+          `.timeindex is stale: ${past} ${past === 1 ? 'entry names an offset' : 'entries name offsets'} past the end of the .log; ignored.`,
         );
     }
     return notes;
