@@ -45,7 +45,7 @@ export async function runReservoirSample(
   const durationMs =
     input.tail?.durationMs ?? (maxRecords === null ? DEFAULT_TAIL_MS : Number.POSITIVE_INFINITY);
   const deadline = started + durationMs;
-  context.progress(0, { total: maxRecords, message: 'Waiting for new records' });
+  context.progress(0, { total: maxRecords, message: 'Looking up where the partitions end' });
   // Only the partitions of the range apply: tailing starts at the end, whatever its offsets.
   const partitions = input.range?.partitions ? { partitions: input.range.partitions } : {};
   const positions = (await resolveRanges(reader, topic, partitions)).map((r) => ({
@@ -53,6 +53,8 @@ export async function runReservoirSample(
     start: r.end,
     offset: r.end,
   }));
+  // From here on every arriving record counts (a client may wait for this message to produce).
+  context.progress(0, { total: maxRecords, message: 'Waiting for new records' });
   const reservoir = new Reservoir<Kept>(input.size, input.seed);
   const rows = new Rows(extractors);
   const read = emptyReadStats();

@@ -5,6 +5,22 @@
 import type { EChartsOption } from '../charts/edaEcharts';
 import type { NumericSummary, SampleResult } from '../api/eda';
 
+/** The sample strategies the view offers, as the engine names them and as the view says them. */
+export const SAMPLE_STRATEGIES = [
+  { value: 'random', label: 'Simple random (no repeats)' },
+  { value: 'random-with-replacement', label: 'Random with replacement' },
+  { value: 'systematic', label: 'Systematic (every k-th)' },
+  { value: 'stratified', label: 'Stratified' },
+  { value: 'reservoir', label: 'New messages (reservoir over a live tail)' },
+] as const;
+export type SampleStrategyOption = (typeof SAMPLE_STRATEGIES)[number]['value'];
+
+/** The request's `tail` for a reservoir sample: tail for `seconds` (1 s to 1 h). */
+export function reservoirTail(seconds: number): { durationMs: number } {
+  const clamped = Math.min(3600, Math.max(1, Number.isFinite(seconds) ? seconds : 10));
+  return { durationMs: Math.round(clamped * 1000) };
+}
+
 export interface ChartData {
   option: EChartsOption;
   csv: { header: string[]; rows: unknown[][] };
