@@ -148,6 +148,9 @@ describe('live charts', { timeout: 120_000 }, () => {
     expect(moved.start).toBeGreaterThan(zoomed.start);
     // The span stays the zoomed one, to the millisecond rounding of reading pixels back.
     expect(Math.abs(moved.end - moved.start - (zoomed.end - zoomed.start))).toBeLessThanOrEqual(2);
+    // Hover: the values at that instant, with their unit.
+    await page.mouse.move(box.x + box.width - 22, box.y + box.height / 2);
+    await chart.getByText(/messages\/s: [\d.]+ msg\/s/).waitFor();
     await page.screenshot({ path: await screenshotPath('metrics-2-zoomed'), fullPage: true });
 
     // Pause: snapshots keep arriving, the drawing stays where it was.
