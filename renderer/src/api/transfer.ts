@@ -28,8 +28,8 @@ export const transferApi = {
   /** A one-time link to a finished export's file. */
   downloadExport: (job: string) => request<DownloadTicket>('POST', `${jobPath(job)}/download`),
   /** Puts a file on the engine (streamed) for an import to read. */
-  upload: (file: File) =>
-    uploadFile<UploadResult>(`/uploads?name=${encodeURIComponent(file.name)}`, file),
+  upload: (file: File, onProgress?: (sent: number, total: number) => void) =>
+    uploadFile<UploadResult>(`/uploads?name=${encodeURIComponent(file.name)}`, file, onProgress),
   pause: (job: string) => request<Job>('POST', `${jobPath(job)}/pause`),
   resume: (job: string) => request<Job>('POST', `${jobPath(job)}/resume`),
   cancel: (job: string) => request<Job>('POST', `${jobPath(job)}/cancel`),
