@@ -87,10 +87,7 @@ export class PartitionReader {
     const from = nextOffset;
     let s = Math.max(
       0,
-      lastAtOrBelow(
-        this.segments.map((x) => x.baseOffset),
-        nextOffset,
-      ),
+      lastAtOrBelow(this.segments, nextOffset, (x) => x.baseOffset),
     );
     for (; s < this.segments.length && nextOffset < highWatermark; s++) {
       const segment = this.segments[s]!;

@@ -170,10 +170,7 @@ export class SegmentReader {
     if (!this.walked) {
       const entries = await this.offsetIndex();
       if (entries && entries.length > 0) {
-        const i = lastAtOrBelow(
-          entries.map((e) => e.offset),
-          offset,
-        );
+        const i = lastAtOrBelow(entries, offset, (e) => e.offset);
         if (i < 0) return 0;
         if (await this.checkIndexEntry(entries[i]!)) return entries[i]!.position;
       } else if (entries && this.files.size < MIN_READ_BYTES * 4) {
@@ -289,13 +286,24 @@ async function fileSize(path: string): Promise<number> {
 }
 
 /** Index of the last value ≤ target in an ascending array, or -1. */
-export function lastAtOrBelow(values: readonly number[], target: number): number {
+export function lastAtOrBelow(values: readonly number[], target: number): number;
+export function lastAtOrBelow<T>(
+  values: readonly T[],
+  target: number,
+  key: (value: T) => number,
+): number;
+export function lastAtOrBelow<T>(
+  values: readonly T[],
+  target: number,
+  key: (value: T) => number = (value) => value as number,
+): number {
+  // By key, not over a mapped copy: an index holds up to hundreds of thousands of entries.
   let low = 0;
   let high = values.length - 1;
   let found = -1;
   while (low <= high) {
     const mid = (low + high) >>> 1;
-    if (values[mid]! <= target) {
+    if (key(values[mid]!) <= target) {
       found = mid;
       low = mid + 1;
     } else high = mid - 1;
