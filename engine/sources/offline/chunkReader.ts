@@ -70,7 +70,10 @@ export class ChunkReader {
     if (current !== null) this.release(current.buffer);
     this.current = null;
     // A direct read: the first chunk, a jump, or an entry larger than the room kept for it.
-    const buffer = Buffer.allocUnsafe(CARRY_BYTES + Math.max(want, this.chunkBytes));
+    // No larger than what is left of the file: a walk of a segment's tail reads little.
+    const buffer = Buffer.allocUnsafe(
+      CARRY_BYTES + Math.max(want, Math.min(this.chunkBytes, this.size - position)),
+    );
     const length = Math.min(buffer.length - CARRY_BYTES, this.size - position);
     const { bytesRead } = await this.handle.read(buffer, CARRY_BYTES, length, position);
     const data = buffer.subarray(CARRY_BYTES, CARRY_BYTES + bytesRead);
