@@ -169,6 +169,7 @@ describe('live charts', { timeout: 120_000 }, () => {
     await page.locator('.live-chart[data-window="day"]').first().waitFor();
     // 24 hours = 96 × 15 minutes.
     await spanWhere(page, '.live-chart[data-window="day"]', 'day');
+    await page.screenshot({ path: await screenshotPath('metrics-4-day'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
