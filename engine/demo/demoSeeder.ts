@@ -6,6 +6,7 @@
  * short, and never duplicated. With `live`, it then keeps producing new records at a gentle rate.
  */
 import kafkajs, { type Message as KafkajsMessage } from 'kafkajs';
+import { keyPartitioner } from '../sources/batchProducer';
 import type { KafkaSource } from '../sources/kafkaSource';
 import {
   DEMO_ORDERS_TOPIC,
@@ -52,12 +53,11 @@ const TOPICS: DemoTopic[] = [
 ];
 
 /**
- * Records per produce request (spread over the partitions): batches of the size a producer
+ * Records per produce request, spread over the partitions: batches of the size a producer
  * with default settings writes (~16 KB), since a fetch returns whole batches and the browse
- * views should feel like they do on a real topic. Many requests in flight keep it fast.
+ * views should feel like they do on a real topic.
  */
 const CHUNK = 120;
-const IN_FLIGHT = 24;
 
 export interface DemoOptions {
   source: KafkaSource;
@@ -137,25 +137,39 @@ export class DemoSeeder {
 
   private async produce(topic: DemoTopic, from: number, end: number): Promise<void> {
     const producer = await this.options.source.connectedProducer();
-    // Several requests in flight: the next chunk is made while the broker appends the last.
-    // One connection answers in order, so the partitions keep the records' order.
-    const inFlight = new Set<Promise<unknown>>();
-    for (let first = from; first < topic.count && !this.stopped; first += CHUNK) {
-      const messages: KafkajsMessage[] = [];
-      for (let i = first; i < Math.min(topic.count, first + CHUNK); i++) {
-        messages.push(kafkajsMessage(topic.make(i, simulatedTime(i, topic.count, end))));
-      }
+    // Records are partitioned here, with the default partitioner, so that each partition has
+    // at most one request in flight: concurrent sends may be retried or reordered by the
+    // client, and a partition's records must stay in timestamp order (playback and seeks by
+    // time depend on it). The partitions' requests overlap, which keeps seeding fast.
+    const partitionOf = keyPartitioner(topic.name, topic.partitions);
+    const pending: KafkajsMessage[][] = Array.from({ length: topic.partitions }, () => []);
+    const previous: Promise<unknown>[] = Array.from({ length: topic.partitions }, () =>
+      Promise.resolve(),
+    );
+    const send = async (partition: number): Promise<void> => {
+      const messages = pending[partition]!;
+      pending[partition] = [];
+      if (messages.length === 0) return;
+      await previous[partition];
       const sent = producer.send({
         topic: topic.name,
         acks: 1,
         compression: topic.compression,
-        messages,
+        messages: messages.map((message) => ({ ...message, partition })),
       });
-      inFlight.add(sent);
-      void sent.finally(() => inFlight.delete(sent)).catch(() => undefined);
-      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+      // Handled here so a failure waits for the next send or the end instead of crashing.
+      sent.catch(() => undefined);
+      previous[partition] = sent;
+    };
+    const perRequest = Math.ceil(CHUNK / topic.partitions);
+    for (let i = from; i < topic.count && !this.stopped; i++) {
+      const record = topic.make(i, simulatedTime(i, topic.count, end));
+      const partition = partitionOf(Buffer.from(record.key));
+      pending[partition]!.push(kafkajsMessage(record));
+      if (pending[partition]!.length >= perRequest) await send(partition);
     }
-    await Promise.all(inFlight);
+    for (let partition = 0; partition < topic.partitions; partition++) await send(partition);
+    await Promise.all(previous);
   }
 
   /** A few orders a second and a reading per device every few seconds, stamped now. */
