@@ -50,7 +50,12 @@ export async function resolveRanges(
   });
 }
 
-/** Reads every record in the ranges, many partitions per fetch, calling `visit` for each. */
+/**
+ * Reads every record in the ranges, many partitions per fetch, calling `visit` for each. The
+ * next fetch is sent before the records of the last one are visited, so the broker reads while
+ * the records are worked on (an answer says where each partition goes on before its records
+ * are looked at).
+ */
 export async function scanRanges(
   reader: LogReader,
   topic: string,
@@ -59,45 +64,72 @@ export async function scanRanges(
   options: { signal?: AbortSignal; progress?: (read: number) => Promise<void> | void } = {},
 ): Promise<ReadStats> {
   const stats = emptyReadStats();
-  const positions = ranges
+  interface Position extends PartitionRange {
+    offset: number;
+    bytes: number;
+  }
+  const queue: Position[] = ranges
     .filter((r) => r.end > r.start)
     .map((r) => ({ ...r, offset: r.start, bytes: SCAN_FETCH_BYTES }));
-  const queue = positions;
-  while (queue.length > 0) {
-    options.signal?.throwIfAborted();
+
+  const send = () => {
     const group = queue.splice(0, PARTITIONS_PER_FETCH);
-    const results = await reader.fetch(
+    // Each partition's range as it stood when asked (visiting filters by it).
+    const asked = group.map((p) => ({ position: p, from: p.offset }));
+    const answer = reader.fetch(
       topic,
       group.map((p) => ({ partition: p.partition, offset: p.offset, maxBytes: p.bytes })),
       { signal: options.signal },
     );
     stats.fetches++;
     stats.requests += group.length;
-    for (const position of group) {
-      const result = results.get(position.partition);
-      const records = result?.records ?? [];
-      stats.recordsFetched += records.length;
-      for (const record of records) {
-        if (record.offset < position.offset || record.offset >= position.end) continue;
-        stats.recordsRead++;
-        visit(record);
-      }
-      const next = Math.max(result?.nextOffset ?? position.offset, position.offset);
-      if (next === position.offset && records.length === 0) {
-        const highWatermark = result?.highWatermark ?? position.offset;
-        if (position.offset < highWatermark && position.bytes < LARGEST_FETCH_BYTES) {
-          position.bytes *= 4;
-        } else {
-          position.offset = position.end; // nothing more to read
-        }
-      } else {
-        position.bytes = SCAN_FETCH_BYTES;
-        // Retention may have moved the log start past the position: go on from what is left.
-        position.offset = Math.max(next, Math.min(result?.logStartOffset ?? 0, position.end));
-      }
-      if (position.offset < position.end) queue.push(position);
-    }
-    await options.progress?.(stats.recordsRead);
+    return { asked, answer };
+  };
+
+  let pending = queue.length > 0 ? send() : null;
+  try {
+    await scanLoop();
+  } finally {
+    // Leaving early (cancel, a failing visit): the fetch sent ahead is no one's to await.
+    void pending?.answer.catch(() => undefined);
   }
   return stats;
+
+  async function scanLoop(): Promise<void> {
+    while (pending) {
+      options.signal?.throwIfAborted();
+      const { asked } = pending;
+      const results = await pending.answer;
+      // Move every partition on first, and send the next fetch, then visit.
+      for (const { position } of asked) {
+        const result = results.get(position.partition);
+        const records = result?.records ?? [];
+        const next = Math.max(result?.nextOffset ?? position.offset, position.offset);
+        if (next === position.offset && records.length === 0) {
+          const highWatermark = result?.highWatermark ?? position.offset;
+          if (position.offset < highWatermark && position.bytes < LARGEST_FETCH_BYTES) {
+            position.bytes *= 4;
+          } else {
+            position.offset = position.end; // nothing more to read
+          }
+        } else {
+          position.bytes = SCAN_FETCH_BYTES;
+          // Retention may have moved the log start past the position: go on from what is left.
+          position.offset = Math.max(next, Math.min(result?.logStartOffset ?? 0, position.end));
+        }
+        if (position.offset < position.end) queue.push(position);
+      }
+      pending = queue.length > 0 ? send() : null;
+      for (const { position, from } of asked) {
+        const records = results.get(position.partition)?.records ?? [];
+        stats.recordsFetched += records.length;
+        for (const record of records) {
+          if (record.offset < from || record.offset >= position.end) continue;
+          stats.recordsRead++;
+          visit(record);
+        }
+      }
+      await options.progress?.(stats.recordsRead);
+    }
+  }
 }
