@@ -2,7 +2,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
 import type { MetricsSnapshot } from '../api/eda';
 import { SeriesBuffer } from '../lib/seriesBuffer';
-import { MAX_SERIES, useMetricsStore } from './metrics';
+import { MAX_GROUP_PARTITION_SERIES, MAX_SERIES, useMetricsStore } from './metrics';
 
 function snapshot(at: number, tick: number, topics: number): MetricsSnapshot {
   return {
@@ -78,6 +78,32 @@ describe('metrics store', () => {
     expect(store.seriesOf('groupPartition')).toHaveLength(2);
     store.focusOnGroup('other');
     expect(store.seriesOf('groupPartition')).toEqual([]);
+  });
+
+  it("charts at most the focused group's partitions with the most lag", () => {
+    setActivePinia(createPinia());
+    const store = useMetricsStore();
+    store.focusOnGroup('wide');
+    const wide = snapshot(1000, 1, 0);
+    wide.groups = [
+      {
+        group: 'wide',
+        lag: 0,
+        partitions: Array.from({ length: 1000 }, (_, partition) => ({
+          topic: 'clicks',
+          partition,
+          committed: 0,
+          // Lag peaks in the middle: the charted partitions are 475..524.
+          lag: 1000 - Math.abs(partition - 500),
+        })),
+      },
+    ];
+    store.ingest(wide);
+    const charted = store.seriesOf('groupPartition').map((s) => Number(s.name.split(' / ')[1]));
+    expect(charted).toHaveLength(MAX_GROUP_PARTITION_SERIES);
+    expect(Math.min(...charted)).toBeGreaterThanOrEqual(475);
+    expect(Math.max(...charted)).toBeLessThanOrEqual(525);
+    expect(charted).toContain(500);
   });
 
   it('keeps full resolution for the recent past and averages older points per minute', () => {

@@ -10,6 +10,11 @@ import { watchMetrics, type MetricsSnapshot } from '../api/eda';
 import { SeriesBuffer } from '../lib/seriesBuffer';
 
 export const MAX_SERIES = 300;
+/**
+ * Most partitions of the focused group charted each tick: those with the most lag. A group
+ * reading a 1,000-partition topic would otherwise crowd out every other series (and the chart).
+ */
+export const MAX_GROUP_PARTITION_SERIES = 50;
 
 export type SeriesKind = 'cluster' | 'topic' | 'partition' | 'group' | 'groupPartition';
 
@@ -88,7 +93,13 @@ export const useMetricsStore = defineStore('metrics', () => {
     for (const group of snapshot.groups) {
       record(`group:${group.group}`, 'group', group.group, 'messages', at, group.lag);
       if (group.group === focusGroup.value) {
-        for (const p of group.partitions) {
+        const mostLag =
+          group.partitions.length > MAX_GROUP_PARTITION_SERIES
+            ? [...group.partitions]
+                .sort((a, b) => b.lag - a.lag)
+                .slice(0, MAX_GROUP_PARTITION_SERIES)
+            : group.partitions;
+        for (const p of mostLag) {
           record(
             `groupPartition:${group.group}:${p.topic}:${p.partition}`,
             'groupPartition',
