@@ -1,6 +1,7 @@
 /**
- * MetricsSource over a Kafka cluster (kafkajs admin: topic offsets, groups, committed
- * offsets), plus the local broker's byte counters from its Prometheus `/metrics`.
+ * MetricsSource over a Kafka cluster (high watermarks in one ListOffsets per broker per tick;
+ * kafkajs admin: topics, groups, committed offsets), plus the local broker's byte counters
+ * from its Prometheus `/metrics`.
  */
 import type { KafkaSource } from '../sources/kafkaSource';
 import type { MetricsSource } from './metricsPoller';
@@ -18,17 +19,12 @@ export function kafkaMetricsSource(source: KafkaSource, metricsUrl: string | nul
         topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
         topicsAt = Date.now();
       }
-      const result = new Map<string, Map<number, number>>();
-      await Promise.all(
-        topics.map(async (topic) => {
-          try {
-            const offsets = await admin.fetchTopicOffsets(topic);
-            result.set(topic, new Map(offsets.map((o) => [o.partition, Number(o.high)])));
-          } catch {
-            topicsAt = 0; // deleted meanwhile: list the topics again next time
-          }
-        }),
-      );
+      if (topics.length === 0) return new Map();
+      // One ListOffsets per broker for every topic: a request per topic would hammer a
+      // cluster with thousands of topics every tick.
+      const result = await source.highWatermarks(topics);
+      // A topic deleted meanwhile: list the topics again next time.
+      if (result.size < topics.length) topicsAt = 0;
       return result;
     },
     async groups() {

@@ -607,6 +607,34 @@ export class KafkaSource implements LogReader {
     });
   }
 
+  /**
+   * The high watermark of every partition of `topics` (topic → partition → offset), asked in
+   * one ListOffsets request per broker for all of them (the metrics poller's tick): kafkajs
+   * groups the partitions by leader. A topic that no longer exists is left out.
+   */
+  async highWatermarks(topics: string[]): Promise<Map<string, Map<number, number>>> {
+    return this.run('read the high watermarks', async (cluster) => {
+      const metadata = await cluster.metadata({ topics });
+      const found = metadata.topicMetadata.filter(
+        (t) => t.topicErrorCode === 0 && t.partitionMetadata.length > 0,
+      );
+      await cluster.addMultipleTargetTopics(found.map((t) => t.topic));
+      const latest = await cluster.fetchTopicsOffset(
+        found.map((t) => ({
+          topic: t.topic,
+          partitions: t.partitionMetadata.map((p) => ({ partition: p.partitionId })),
+          fromBeginning: false,
+        })),
+      );
+      return new Map(
+        latest.map((t) => [
+          t.topic,
+          new Map(t.partitions.map((p) => [p.partition, Number(p.offset)])),
+        ]),
+      );
+    });
+  }
+
   async offsetsForTimestamp(
     topic: string,
     partitions: number[],
