@@ -57,6 +57,8 @@ export const PartitionDetails = z.object({
   segmentCount: z.number().int().nullable(),
   /** Offline sources: damage found in the partition's files so far (the segments view checks them all). */
   damage: z.array(Damage).optional(),
+  /** Offline sources: true when every batch's CRC was checked, so `damage` is all there is. */
+  damageChecked: z.boolean().optional(),
 });
 export type PartitionDetails = z.infer<typeof PartitionDetails>;
 

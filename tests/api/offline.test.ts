@@ -246,6 +246,29 @@ describe('an offline cluster through the engine API', () => {
   });
 });
 
+describe('a copy with a flipped bit', () => {
+  it('shows the checksum mismatch on the topic at once, before any segment is listed', async () => {
+    const dir = join(fixture, '..', 'flipped');
+    await cp(fixture, dir, { recursive: true });
+    const path = join(dir, 'events-0', '00000000000000000025.log');
+    const bytes = await readFile(path);
+    bytes[5000] = bytes[5000]! ^ 0x10;
+    await writeFile(path, bytes);
+    const { id } = await api<Cluster>('POST', '/clusters', { kind: 'offline', path: dir });
+    const details = await api<TopicDetails>('GET', `/clusters/${id}/topics/events`);
+    expect(details.partitions[0]!.damageChecked).toBe(true);
+    expect(details.partitions[0]!.damage).toEqual([
+      expect.objectContaining({
+        file: join('events-0', '00000000000000000025.log'),
+        kind: 'CRC_MISMATCH',
+        effect: 'skipped',
+      }),
+    ]);
+    // The skipped batch's records are missing; the rest of the partition still reads.
+    expect(details.partitions[0]!.highWatermark).toBe(625);
+  });
+});
+
 describe('testing an offline cluster', () => {
   it('says whether its files open, and opens them again once the folder is back', async () => {
     const dir = join(fixture, '..', 'moved');
@@ -295,6 +318,7 @@ describe('a damaged copy', () => {
     const details = await api<TopicDetails>('GET', `/clusters/${id}/topics/events`);
     expect(details.partitions[0]!.highWatermark).toBe(615);
     expect(details.partitions[0]!.damage).toEqual(list.damage);
+    expect(details.partitions.map((p) => p.damageChecked)).toEqual([true, true]);
     const page = await api<MessagePage>(
       'GET',
       `/clusters/${id}/topics/events/messages?partition=0&offset=605&limit=100`,

@@ -24,6 +24,9 @@ import { PartitionReader } from './partitionReader';
 import type { OfflineSource } from './offlineSource';
 import type { SegmentFiles } from './segmentReader';
 
+/** Bytes of a topic's files whose CRCs are all checked when the topic is first described. */
+const CHECK_ON_DESCRIBE_BYTES = 256 * 1024 * 1024;
+
 interface TopicEntry {
   partitions: Map<number, PartitionReader>;
   topicId: string | null;
@@ -190,7 +193,15 @@ export class KafkaLogDirSource implements OfflineSource {
   async describeTopic(topic: string): Promise<TopicDetails> {
     const entry = this.topic(topic);
     const partitions = [];
+    // Small topics are checked whole on first view, so a damage banner shows at once; larger
+    // ones report what reads met, and the segments view checks a partition on demand.
+    let budget = CHECK_ON_DESCRIBE_BYTES;
     for (const p of this.partitions(topic)) {
+      const damageChecked = p.checked || p.bytes <= budget;
+      if (damageChecked && !p.checked) {
+        budget -= p.bytes;
+        await p.validate();
+      }
       const o = await p.offsets();
       partitions.push({
         partition: p.partition,
@@ -204,6 +215,7 @@ export class KafkaLogDirSource implements OfflineSource {
         bytes: p.bytes,
         segmentCount: p.segmentCount,
         damage: await p.explainedDamage(),
+        damageChecked,
       });
     }
     return { name: topic, topicId: entry.topicId, internal: topic.startsWith('__'), partitions };

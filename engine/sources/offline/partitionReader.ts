@@ -145,8 +145,18 @@ export class PartitionReader {
     return highWatermark;
   }
 
+  /** True once every segment was walked with its CRCs checked. */
+  checked = false;
+
+  /** Walks every segment with CRCs checked (once; the damage is kept). */
+  async validate(): Promise<void> {
+    for (const segment of this.segments) await segment.validate();
+    this.checked = true;
+  }
+
   /** Every segment walked with CRCs checked: the segments view. */
   async segmentDetails(): Promise<SegmentDetails[]> {
+    await this.validate();
     const details: SegmentDetails[] = [];
     for (const segment of this.segments) {
       const walk = await segment.validate();
