@@ -89,6 +89,16 @@ describe('value over time', () => {
       new Date(T0 + 10 * MINUTE).toISOString(),
       new Date(T0 + 10 * MINUTE).toISOString(),
     ]);
+    // The legend names a time stratum by its start, shorter and in local time.
+    const legend = (
+      valueOverTimeChart('$.v', sample, { by: 'time' }, 'line').option as {
+        legend: { formatter: (name: string) => string };
+      }
+    ).legend;
+    expect(legend.formatter(new Date(T0).toISOString())).toMatch(
+      /^from \d{4}-\d\d-\d\d \d\d:\d\d$/,
+    );
+    expect(legend.formatter('eu')).toBe('eu');
     sample.strata = [{ id: 'eu' }, { id: 'us' }, { id: '(missing)' }] as never;
     expect(rowStrata(sample, { by: 'field', field: '$.region' })).toEqual([
       'eu',

@@ -8,6 +8,7 @@
  */
 import type { SampleResult } from '../api/eda';
 import type { ChartData } from '../lib/edaOptions';
+import { formatTimestamp } from '../lib/format';
 import { escapeHtml } from './liveWindow';
 
 export type TimeChartStyle = 'line' | 'points';
@@ -57,6 +58,13 @@ export function rowStrata(result: SampleResult, strata: StrataUsed): (string | n
   }
 }
 
+/** Time strata are named by an ISO instant; the legend shows it shorter, in local time. */
+function legendName(name: string): string {
+  return /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(name)
+    ? `from ${formatTimestamp(Date.parse(name)).slice(0, 16)}`
+    : name;
+}
+
 function timeOf(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 }
@@ -94,8 +102,8 @@ export function valueOverTimeChart(
     coloured: strata !== null,
     points,
     option: {
-      grid: { left: 60, right: 36, top: strata ? 34 : 20, bottom: 60 },
-      ...(strata ? { legend: { type: 'scroll', top: 0 } } : {}),
+      grid: { left: 60, right: 36, top: strata ? 48 : 24, bottom: 60 },
+      ...(strata ? { legend: { type: 'scroll', top: 0, formatter: legendName } } : {}),
       tooltip: {
         trigger: 'item',
         confine: true,
