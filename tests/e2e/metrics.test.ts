@@ -191,6 +191,8 @@ describe('live charts', { timeout: 120_000 }, () => {
       { partition: 0 },
     );
     await lag.getByText('Total lag now 50').waitFor();
+    // The offsets table follows too, without anyone pressing Refresh.
+    await page.locator('[data-testid="group-summary"]', { hasText: 'total lag 50' }).waitFor();
     await page.locator(`.live-chart[data-drawn-tick]`).first().waitFor();
     await page.screenshot({ path: await screenshotPath('metrics-3-group-lag'), fullPage: true });
     expect(errors).toEqual([]);
