@@ -16,7 +16,12 @@ import { ReplayService } from './replay/replayService';
 import { TransferService } from './transfer/transferService';
 import { ApiError } from './http/apiError';
 import { EngineServer } from './http/engineServer';
-import { DownloadTickets, uploadRoute } from './http/fileTransfer';
+import {
+  DownloadTickets,
+  sweepOlderThan,
+  TRANSFER_FILES_KEPT_MS,
+  uploadRoute,
+} from './http/fileTransfer';
 import type { Handlers } from './http/router';
 import { JobManager } from './jobs/jobManager';
 import { kafkaMetricsSource } from './metrics/kafkaMetricsSource';
@@ -77,6 +82,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     join(options.dataDir, 'engine', 'exports'),
   );
   const downloads = new DownloadTickets();
+  for (const kept of ['exports', 'uploads'])
+    void sweepOlderThan(join(options.dataDir, 'engine', kept), TRANSFER_FILES_KEPT_MS);
   const replays = new ReplayService(
     (cluster) => sources.reader(cluster),
     (cluster) => sources.source(cluster),

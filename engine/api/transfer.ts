@@ -28,8 +28,8 @@ export const ExportInput = z.object({
   format: z.enum(['jsonl', 'csv']).default('jsonl'),
   /**
    * The file to write (absolute); written as `<path>.part` and renamed when complete. Leave it
-   * out to export for download: the engine writes into its data dir, and the finished job's
-   * file is fetched with `POST /jobs/{job}/download`.
+   * out to export for download: the engine writes into its data dir (kept for a day), and the
+   * finished job's file is fetched with `POST /jobs/{job}/download`.
    */
   path: AbsolutePath.optional(),
   /** Replace an existing file. */

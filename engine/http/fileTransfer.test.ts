@@ -3,14 +3,20 @@
  * nothing, file names are made safe, and an upload over the limit is refused with the limit
  * named and leaves no file behind.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from './apiError';
-import { DownloadTickets, safeFileName, uploadRoute, type RawRoute } from './fileTransfer';
+import {
+  DownloadTickets,
+  safeFileName,
+  sweepOlderThan,
+  uploadRoute,
+  type RawRoute,
+} from './fileTransfer';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -112,5 +118,18 @@ describe('uploads', () => {
     } as RequestInit);
     expect(chunked.status).toBe(413);
     expect(await readdir(dir)).toEqual([expect.stringMatching(/small\.jsonl$/)]);
+  });
+});
+
+describe('sweeping', () => {
+  it('removes the files older than the age given, and nothing else', async () => {
+    const dir = await folder();
+    await writeFile(join(dir, 'old.jsonl'), 'x');
+    await writeFile(join(dir, 'new.jsonl'), 'y');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    await utimes(join(dir, 'old.jsonl'), twoDaysAgo, twoDaysAgo);
+    expect(await sweepOlderThan(dir, 24 * 60 * 60 * 1000)).toBe(1);
+    expect(await readdir(dir)).toEqual(['new.jsonl']);
+    expect(await sweepOlderThan(join(dir, 'missing'), 0)).toBe(0);
   });
 });

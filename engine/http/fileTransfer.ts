@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -176,4 +176,27 @@ function formatBytes(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
   if (bytes >= 1024 ** 2) return `${Math.round(bytes / 1024 ** 2)} MiB`;
   return `${bytes} bytes`;
+}
+
+/** Exports for download and uploads for import are kept this long, then swept. */
+export const TRANSFER_FILES_KEPT_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the files of `dir` last written more than `ageMs` ago: exports made for a download
+ * and uploads made for an import are the engine's own copies, and would otherwise pile up in
+ * its data dir. A missing folder is nothing to sweep.
+ */
+export async function sweepOlderThan(dir: string, ageMs: number): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const before = Date.now() - ageMs;
+  let removed = 0;
+  for (const name of names) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (info?.isFile() && info.mtimeMs < before) {
+      await rm(path, { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
