@@ -28,6 +28,25 @@ const record: fc.Arbitrary<RawRecord> = fc.record({
 });
 
 describe('JsonLinesWriter', () => {
+  it('escapes every ASCII control character, quote and backslash as JSON.stringify does', () => {
+    const all = Buffer.concat([
+      Buffer.from(Array.from({ length: 0x80 }, (_, i) => i)),
+      Buffer.from('"ünï" \\ ✓ 😀'),
+    ]);
+    const r: RawRecord = {
+      partition: 0,
+      offset: 0,
+      timestamp: 0,
+      timestampType: 'CreateTime',
+      key: all,
+      value: all,
+      headers: [{ key: 'h"\n', value: all }],
+    };
+    const writer = new JsonLinesWriter();
+    writer.add(r);
+    expect(writer.take().toString('utf8')).toBe(`${toJsonLine(r)}\n`);
+  });
+
   it('writes exactly the bytes of toJsonLine for any record, across chunks', () => {
     fc.assert(
       fc.property(fc.array(record, { maxLength: 30 }), (records) => {
@@ -42,7 +61,7 @@ describe('JsonLinesWriter', () => {
         const expected = records.map((r) => `${toJsonLine(r)}\n`).join('');
         expect(Buffer.concat(chunks).equals(Buffer.from(expected))).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 });

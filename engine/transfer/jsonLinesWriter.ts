@@ -1,14 +1,25 @@
 /**
  * JSON Lines export written straight into byte chunks: the same bytes as `toJsonLine`, without
- * its detour through strings. A UTF-8 key or value with nothing JSON must escape (no `"`, `\` or
- * control character — JSON.stringify escapes nothing else in well-formed text) is copied as it
- * is; anything else takes the string path. Decoding every value to a string, stringifying an
+ * its detour through strings. A UTF-8 key or value is copied as it is, with `"`, `\` and control
+ * characters escaped on the way (JSON.stringify escapes nothing else in well-formed text);
+ * anything not UTF-8 goes as base64. Decoding every value to a string, stringifying an
  * object per message and encoding it back to UTF-8 for the file was most of an export's time.
  */
 import { isUtf8 } from 'node:buffer';
 import type { RawRecord } from '../browse/record';
 
 const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** What follows the backslash for the characters JSON escapes in short form (0: \u00xx). */
+const SHORT_ESCAPES = new Uint8Array(0x80);
+SHORT_ESCAPES[0x08] = 0x62; // \b
+SHORT_ESCAPES[0x09] = 0x74; // \t
+SHORT_ESCAPES[0x0a] = 0x6e; // \n
+SHORT_ESCAPES[0x0c] = 0x66; // \f
+SHORT_ESCAPES[0x0d] = 0x72; // \r
+SHORT_ESCAPES[QUOTE] = QUOTE;
+SHORT_ESCAPES[BACKSLASH] = BACKSLASH;
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
 const latin1 = (text: string) => Buffer.from(text, 'latin1');
 /** The fixed parts of a line, encoded once. */
 const PARTITION = latin1('{"partition":');
@@ -40,7 +51,7 @@ function classify(bytes: Buffer): 'copy' | 'escape' | 'base64' {
   let ascii = true;
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i]!;
-    if (c < 0x20 || c === QUOTE || c === 0x5c) return isUtf8(bytes) ? 'escape' : 'base64';
+    if (c < 0x20 || c === QUOTE || c === BACKSLASH) return isUtf8(bytes) ? 'escape' : 'base64';
     if (c >= 0x80) ascii = false;
   }
   return ascii || isUtf8(bytes) ? 'copy' : 'base64';
@@ -112,7 +123,7 @@ export class JsonLinesWriter {
         this.buffer[this.p++] = QUOTE;
         return 'base64';
       case 'escape':
-        this.text(JSON.stringify(bytes.toString('utf8')));
+        this.escaped(bytes);
         return 'utf8';
       case 'copy': {
         this.reserve(bytes.length + 2);
@@ -123,6 +134,40 @@ export class JsonLinesWriter {
         return 'utf8';
       }
     }
+  }
+
+  /**
+   * Valid UTF-8 with characters to escape, escaped as JSON.stringify does it (short forms for
+   * \b \t \n \f \r, `\u00xx` for other controls, `\"` and `\\`), straight from the bytes:
+   * JSON values in messages are full of quotes, and decoding them to a string and encoding the
+   * stringified result back was the slowest part of an export.
+   */
+  private escaped(bytes: Buffer): void {
+    this.reserve(bytes.length * 6 + 2);
+    const b = this.buffer;
+    let p = this.p;
+    b[p++] = QUOTE;
+    for (let i = 0; i < bytes.length; i++) {
+      const c = bytes[i]!;
+      if (c >= 0x20 && c !== QUOTE && c !== BACKSLASH) {
+        b[p++] = c;
+        continue;
+      }
+      b[p++] = BACKSLASH;
+      const short = SHORT_ESCAPES[c]!;
+      if (short !== 0) {
+        b[p++] = short;
+      } else {
+        // \u00xx, lower-case hex as JSON.stringify writes it
+        b[p++] = 0x75;
+        b[p++] = 0x30;
+        b[p++] = 0x30;
+        b[p++] = HEX[c >> 4]!;
+        b[p++] = HEX[c & 0xf]!;
+      }
+    }
+    b[p++] = QUOTE;
+    this.p = p;
   }
 
   /** A byte at a time: the fixed parts are a few bytes, where a copy call costs more. */
