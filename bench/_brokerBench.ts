@@ -15,11 +15,15 @@ export const VALUE_BYTES = 100;
 export interface BenchBroker {
   bootstrap: string;
   port: number;
-  stop(): Promise<void>;
+  /** Its data directory: `stop()` deletes it unless told to keep it (then `remove()` does). */
+  dataDir: { path: string; remove: () => void };
+  stop(options?: { keepDataDir?: boolean }): Promise<void>;
 }
 
-export async function startBenchBroker(): Promise<BenchBroker> {
-  const dir = scratchDir('broker');
+/** Starts the broker on a fresh scratch directory, or on `dir` (one a stopped broker kept). */
+export async function startBenchBroker(
+  dir: BenchBroker['dataDir'] = scratchDir('broker'),
+): Promise<BenchBroker> {
   const child = spawn(
     process.execPath,
     [
@@ -45,10 +49,11 @@ export async function startBenchBroker(): Promise<BenchBroker> {
   return {
     bootstrap,
     port: Number(bootstrap.split(':')[1]),
-    stop: async () => {
+    dataDir: dir,
+    stop: async ({ keepDataDir = false } = {}) => {
       child.kill('SIGTERM');
       await exited;
-      dir.remove();
+      if (!keepDataDir) dir.remove();
     },
   };
 }
@@ -132,4 +137,23 @@ export async function logRead(path: string): Promise<{ ms: number; records: numb
   });
   await log.close();
   return { ms, records };
+}
+
+/** The stored batches of the bench partition in `path`, back to back, as the log holds them. */
+export async function storedBatches(path: string): Promise<Buffer> {
+  const log = await CommitLog.open(path, { retentionCheckIntervalMs: 0, readOnly: true });
+  const all: Buffer[] = [];
+  try {
+    let offset = 0;
+    for (;;) {
+      const { batches } = await log.read('bench', 0, offset, 1 << 20);
+      if (batches.length === 0) break;
+      all.push(...batches);
+      const last = batches.at(-1)!;
+      offset = Number(last.readBigInt64BE(0)) + last.readInt32BE(23) + 1;
+    }
+  } finally {
+    await log.close();
+  }
+  return Buffer.concat(all);
 }
