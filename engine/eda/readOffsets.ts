@@ -18,12 +18,7 @@ import type { RawRecord } from '../browse/record';
 import type { PartitionOffsets } from '../sampling';
 
 /** Fetch calls in flight at once. */
-const MAX_IN_FLIGHT = 16;
-/**
- * A fetch reads on to sampled offsets up to this many batches past its own (see `send`): a
- * broker's random read costs a seek, reading on from there a small part of one.
- */
-const BRIDGE_BATCHES = 8;
+const MAX_IN_FLIGHT = 48;
 /** Partitions asked for in one fetch call. */
 const PARTITIONS_PER_FETCH = 32;
 /** Answers seen before fetches for one partition overlap (the span of a batch is known by then). */
@@ -107,11 +102,6 @@ class PartitionReads {
       else high = mid;
     }
     return low;
-  }
-
-  /** The last listed offset before `end` (at least `offset`, which is listed). */
-  lastBefore(offset: number, end: number): number {
-    return Math.max(offset, this.offsets[this.lowerBound(end) - 1] ?? offset);
   }
 
   /** Whether `offset` is one this partition still has to visit. */
@@ -237,19 +227,13 @@ export async function readOffsets(
   /** One fetch call for the next offset of each partition in `group`. */
   const send = (group: { reads: PartitionReads; offset: number }[]): void => {
     const requests = group.map(({ reads, offset }) => {
-      let maxBytes = reads.bytes;
-      let expectedEnd = offset + Math.max(1, span);
-      if (batchBytes > 0 && span > 0) {
-        // Sampled offsets a few batches further on come in the same answer: the broker has
-        // already sought to the batch, and reading on costs far less than seeking again.
-        const last = reads.lastBefore(offset, offset + BRIDGE_BATCHES * span);
-        const batches = Math.ceil((last - offset) / span) + 1;
-        maxBytes = Math.max(maxBytes, Math.ceil(batchBytes * 1.25 * batches));
-        expectedEnd = Math.max(expectedEnd, last + 1);
-      } else if (group.length > 1) {
-        maxBytes = Math.max(maxBytes, Math.ceil(batchBytes * 1.25));
-      }
-      reads.inFlight.push({ offset, expectedEnd });
+      reads.inFlight.push({ offset, expectedEnd: offset + Math.max(1, span) });
+      // Alone in a fetch, 1 byte gets exactly one batch; beside others, only the first
+      // partition's first batch may exceed its limit, so the others ask for a batch's size.
+      // (Reading on to later sampled offsets from the same fetch was tried: on the local broker
+      // it cost more than the seeks it saved.)
+      const maxBytes =
+        group.length === 1 ? reads.bytes : Math.max(reads.bytes, Math.ceil(batchBytes * 1.25));
       return { partition: reads.partition, offset, maxBytes };
     });
     inFlight++;
