@@ -166,8 +166,12 @@ describe('offline inspection in the UI', { timeout: 120_000 }, () => {
   it('replays the files into the local broker', async () => {
     const { page, errors } = await openPage(browser, app, `/c/${copied}/t/events`);
     await page.locator('[data-testid="replay-open"]').click();
+    // Files are read-only: the replay goes to the local broker unless told, and no import.
     const dialog = page.locator('[data-testid="replay-dialog"]');
-    await dialog.locator('select[name="targetCluster"]').selectOption('local');
+    const target = dialog.locator('select[name="targetCluster"]');
+    await target.locator('option[value="local"]').waitFor({ state: 'attached' });
+    expect(await target.inputValue()).toBe('local');
+    expect(await page.locator('[data-testid="import-open"]').count()).toBe(0);
     await dialog.locator('input[name="targetTopic"]').fill('restored.events');
     const create = dialog.locator('input[name="create"]');
     if (!(await create.isChecked())) await create.check();
