@@ -58,9 +58,67 @@ export function buildOpenApiDocument(routes: Routes, version: string): object {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     },
     security: [{ bearer: [] }],
-    paths,
+    paths: { ...paths, ...FILE_TRANSFER_PATHS },
   };
 }
+
+/**
+ * The two routes that carry files instead of JSON (engine/http/fileTransfer.ts): they stream,
+ * so they live outside the JSON route table and are described here by hand.
+ */
+const FILE_TRANSFER_PATHS = {
+  '/api/v1/downloads/{ticket}': {
+    get: {
+      operationId: 'downloadExport',
+      summary:
+        'Streams a finished export. The ticket comes from POST /jobs/{job}/download, works once, ' +
+        'for a minute, and stands in for the token so the token never appears in a URL.',
+      tags: ['transfer'],
+      security: [],
+      parameters: [{ name: 'ticket', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        '200': {
+          description: 'The file, with Content-Disposition naming it',
+          content: { 'application/octet-stream': { schema: { type: 'string' } } },
+        },
+        '404': { description: 'Unknown, used or expired ticket' },
+      },
+    },
+  },
+  '/api/v1/uploads': {
+    post: {
+      operationId: 'uploadFile',
+      summary:
+        'Streams the request body to a file in the engine data directory (size-limited), ' +
+        'for an import to read: answers `{path, fileName, bytes}`.',
+      tags: ['transfer'],
+      parameters: [{ name: 'name', in: 'query', schema: { type: 'string' } }],
+      requestBody: {
+        required: true,
+        content: { 'application/octet-stream': { schema: { type: 'string' } } },
+      },
+      responses: {
+        '201': {
+          description: 'Stored',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  path: { type: 'string' },
+                  fileName: { type: 'string' },
+                  bytes: { type: 'integer' },
+                },
+                required: ['path', 'fileName', 'bytes'],
+              },
+            },
+          },
+        },
+        '413': { description: 'Over the upload limit' },
+      },
+    },
+  },
+};
 
 function objectKeys(type: z.ZodType | undefined): string[] {
   if (!type || !(type instanceof z.ZodObject)) return [];

@@ -135,6 +135,8 @@ describe('engine API security', () => {
         '/api/v1/clusters',
         '/api/v1/clusters/{cluster}',
         '/api/v1/jobs/{job}',
+        '/api/v1/downloads/{ticket}',
+        '/api/v1/uploads',
       ]),
     );
     expect(document.paths['/api/v1/clusters']?.post?.requestBody).toBeDefined();
