@@ -203,6 +203,13 @@ export class Connection {
 
     const slot: PendingResponse = { done: false, chunks: [] };
     this.pending.push(slot);
+    // A serial request's turn ends when its handler settles, or earlier when the handler says
+    // its ordered part is done (releaseSerialOrder); the next serial request waits for that.
+    let endTurn = (): void => {};
+    const turn = registration.serial
+      ? new Promise<void>((resolve) => (endTurn = () => resolve()))
+      : undefined;
+    const releaseSerialOrder = (): void => endTurn();
     const context: RequestContext = {
       header,
       apiKey,
@@ -210,12 +217,14 @@ export class Connection {
       connection: this.state,
       signal: this.abortController.signal,
       requestBytes: frame.length,
+      releaseSerialOrder,
     };
     const run = (): unknown => (registration as ApiRegistration).handle(request as never, context);
     let result: Promise<unknown>;
-    if (registration.serial) {
+    if (turn) {
       result = this.serialTail.then(run, run);
-      this.serialTail = result;
+      result.then(releaseSerialOrder, releaseSerialOrder);
+      this.serialTail = turn;
     } else {
       try {
         result = Promise.resolve(run());

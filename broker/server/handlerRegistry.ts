@@ -62,6 +62,14 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** Size of the request frame in bytes (without its size prefix). */
   readonly requestBytes: number;
+  /**
+   * For serial APIs: the part of this request that must come after the previous request and
+   * before the next is done, so the next may start now rather than when this one settles (a
+   * Produce whose batches are queued in their partitions: waiting for their write and sync
+   * need not hold the next Produce back, which then shares that sync). Idempotent; a no-op
+   * for other APIs.
+   */
+  readonly releaseSerialOrder: () => void;
 }
 
 export type ApiResponse<K extends keyof ApiMessages> = Input<ApiMessages[K]['response']>;

@@ -225,6 +225,44 @@ describe('KafkaServer', { timeout: 60_000 }, () => {
     expect(client.arrivals).toEqual([first.correlationId, last.correlationId]);
   });
 
+  it('starts the next serial request when the handler releases the order, and answers in request order', async () => {
+    // Produce here: acks=1 releases the order at once, acks=-1 keeps it until it settles.
+    const registry = new HandlerRegistry();
+    const started: number[] = [];
+    const gates = new Map<number, ReturnType<typeof deferred<void>>>();
+    const gate = (id: number) => gates.get(id) ?? gates.set(id, deferred<void>()).get(id)!;
+    registry.register(ApiKey.Produce, {
+      minVersion: 3,
+      maxVersion: 11,
+      serial: true,
+      handle: async (request, context) => {
+        started.push(context.header.correlationId);
+        if (request.acks === 1) context.releaseSerialOrder();
+        await gate(context.header.correlationId).promise;
+        return { responses: [] };
+      },
+    });
+    const server = new KafkaServer({ registry, port: 0 });
+    servers.push(server);
+    const client = await rawClient((await server.listen()).port);
+    const produce = (acks: number) =>
+      client.frame(ApiKey.Produce, 7, { acks, timeoutMs: 1000, topicData: [] });
+    const [released, held, last] = [produce(1), produce(-1), produce(1)];
+    client.write(Buffer.concat([released.bytes, held.bytes, last.bytes]));
+    // The first released its turn: the second runs while the first still waits…
+    await expect.poll(() => started).toEqual([released.correlationId, held.correlationId]);
+    gate(released.correlationId).resolve();
+    await client.nextResponse();
+    // …but the second keeps its turn until it settles: the third has not started.
+    expect(started).toEqual([released.correlationId, held.correlationId]);
+    gate(last.correlationId).resolve();
+    gate(held.correlationId).resolve();
+    await expect.poll(() => started.length).toBe(3);
+    const order = [(await client.nextResponse()).correlationId];
+    order.push((await client.nextResponse()).correlationId);
+    expect(order).toEqual([held.correlationId, last.correlationId]);
+  });
+
   describe('closes only the connection that sends', () => {
     const header = (apiKey: number, apiVersion: number) => {
       const bytes = Buffer.alloc(8);

@@ -385,6 +385,31 @@ describe('handlers over the commit log', { timeout: 60_000 }, () => {
     expect(silent.arrivals).toEqual([]);
   });
 
+  it('appends pipelined acks=-1 produce requests of one connection in order, sharing syncs', async () => {
+    const { log, raw } = await startBroker();
+    await log.createTopic('events', { partitions: 1 });
+    const client = await raw();
+    const requests = Array.from({ length: 10 }, (_, i) =>
+      client.frame(ApiKey.Produce, 9, {
+        acks: -1,
+        topicData: [{ name: 'events', partitionData: [{ index: 0, records: batchOf([`m${i}`]) }] }],
+      }),
+    );
+    const before = log.syncStats;
+    // One write: the broker has all ten before the first append's sync is done.
+    client.write(Buffer.concat(requests.map((r) => r.bytes)));
+    const answers = [];
+    for (let i = 0; i < requests.length; i++) answers.push(await client.nextResponse());
+    expect(answers.map((a) => a.correlationId)).toEqual(requests.map((r) => r.correlationId));
+    // Each request did not wait for the previous one's sync before it was appended: appends
+    // queued behind a write in flight were written (and synced) together.
+    const syncs = log.syncStats.syncs - before.syncs;
+    expect(syncs).toBeGreaterThan(0);
+    expect(syncs).toBeLessThan(10);
+    const { batches } = await log.read('events', 0, 0, 1 << 20);
+    expect(valuesOf(batches)).toEqual(requests.map((_, i) => `m${i}`));
+  });
+
   it('answers a retried idempotent batch with its first offset, and refuses a sequence gap', async () => {
     const { log, raw, kafka } = await startBroker();
     await log.createTopic('events', { partitions: 1 });

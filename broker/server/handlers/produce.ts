@@ -9,6 +9,12 @@
  * idempotent producers (a producer id in the batch header) have their sequence numbers checked
  * (see ProducerStates): a retried batch is answered with the offset it already has, without a
  * second append.
+ *
+ * The order only needs the appends to be queued in their partitions in arrival order: once a
+ * request's batches are queued, the next request may start (`releaseSerialOrder`) while this
+ * one waits for its write and, with acks=-1, its sync — so a pipelining producer's requests
+ * share syncs (group commit) instead of paying one each, back to back. Requests carrying an
+ * idempotent batch keep the whole turn: the next sequence check needs this append recorded.
  */
 import { ErrorCode } from '../../protocol/errors';
 import { ApiKey, type ApiMessages } from '../../protocol/messages/generated/index';
@@ -18,7 +24,7 @@ import {
   type ApiResponse,
   type HandlerRegistry,
 } from '../handlerRegistry';
-import type { ProducerBatch } from '../producers/producerStates';
+import { NO_PRODUCER_ID, type ProducerBatch } from '../producers/producerStates';
 import {
   asBuffer,
   ensureTopic,
@@ -121,10 +127,17 @@ export function registerProduce(
     }
   }
 
+  /**
+   * Checks the topic (auto-creating it) and queues its partitions' appends; resolves once they
+   * are queued, with their responses still to come.
+   */
   async function produceTopic(
     topic: ProduceRequest['topicData'][number],
     acks: number,
-  ): Promise<{ name: string; partitionResponses: PartitionResponse[] }> {
+  ): Promise<{
+    name: string;
+    partitionResponses: Promise<PartitionResponse>[] | PartitionResponse[];
+  }> {
     const { name, partitionData } = topic;
     const refuse = (code: number, message: string | null) => ({
       name,
@@ -143,18 +156,36 @@ export function registerProduce(
         errorMessageOf(error),
       );
     }
-    const partitionResponses = await Promise.all(
-      partitionData.map((p) => appendPartition(name, p.index, p.records, acks === -1)),
+    // appendPartition queues its append before its first await: these are queued on return.
+    const partitionResponses = partitionData.map((p) =>
+      appendPartition(name, p.index, p.records, acks === -1),
     );
     return { name, partitionResponses };
+  }
+
+  /** Whether any batch of the request comes from an idempotent producer. */
+  function hasIdempotentBatch(request: ProduceRequest): boolean {
+    return request.topicData.some((topic) =>
+      topic.partitionData.some(
+        (p) =>
+          p.records !== null && producerBatchOf(asBuffer(p.records))?.producerId !== NO_PRODUCER_ID,
+      ),
+    );
   }
 
   return registry.register(ApiKey.Produce, {
     ...PRODUCE_VERSIONS,
     serial: true,
-    async handle(request) {
-      const responses = await Promise.all(
+    async handle(request, context) {
+      const queued = await Promise.all(
         request.topicData.map((topic) => produceTopic(topic, request.acks)),
+      );
+      if (!hasIdempotentBatch(request)) context.releaseSerialOrder();
+      const responses = await Promise.all(
+        queued.map(async ({ name, partitionResponses }) => ({
+          name,
+          partitionResponses: await Promise.all(partitionResponses),
+        })),
       );
       if (request.acks === 0) {
         const failure = responses
