@@ -530,24 +530,6 @@ export class KafkaSource implements LogReader {
   }
 
   /**
-   * A new idempotent producer (one request in flight, so order within a partition holds and a
-   * retry never duplicates), for one bulk job; the caller disconnects it.
-   */
-  async idempotentProducer(): Promise<Producer> {
-    const producer = this.kafka.producer({
-      allowAutoTopicCreation: false,
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
-    try {
-      await producer.connect();
-      return producer;
-    } catch (error) {
-      throw kafkaError(error, this.context('connect a producer'));
-    }
-  }
-
-  /**
    * A producer of whole record batches (idempotent, several requests in flight) on a kafkajs
    * Cluster of its own, for one bulk job (replay, import); the caller closes it.
    */

@@ -100,29 +100,6 @@ export function categoryChart(field: string, result: SampleResult): ChartData | 
   };
 }
 
-export function timeChart(field: string, result: SampleResult): ChartData {
-  const values = result.columns[field] ?? [];
-  const points = result.timestamps.flatMap((t, i) => {
-    const v = values[i];
-    return typeof v === 'number' ? [[t, v]] : [];
-  });
-  points.sort((a, b) => a[0]! - b[0]!);
-  return {
-    option: {
-      grid: { left: 60, right: 20, top: 20, bottom: 60 },
-      tooltip: { trigger: 'item' },
-      xAxis: { type: 'time' },
-      yAxis: { type: 'value', scale: true, name: field },
-      dataZoom: [{ type: 'inside' }, { type: 'slider' }],
-      series: [{ type: 'scatter', symbolSize: 3, large: true, data: points }],
-    },
-    csv: {
-      header: ['timestamp', field],
-      rows: points.map(([t, v]) => [new Date(t!).toISOString(), v]),
-    },
-  };
-}
-
 export function scatterChart(
   x: string,
   y: string,
