@@ -27,7 +27,8 @@ export async function startBenchBroker(
   const child = spawn(
     process.execPath,
     [
-      'bin/logscope-broker.js',
+      // BENCH_BROKER: another build of the broker's cli.js, to compare builds with one bench.
+      process.env.BENCH_BROKER ?? 'bin/logscope-broker.js',
       '--data-dir',
       dir.path,
       '--port',
