@@ -405,23 +405,38 @@ export class PartitionLog {
       logStartOffset,
     };
     if (offset === logEndOffset) return result;
-    const cursor = this.takeCursor(offset) ?? this.openCursor(offset, logEndOffset, maxBytes);
+    let cursor = this.takeCursor(offset);
+    let first: Buffer | undefined;
+    if (!cursor) {
+      // A read that does not go on from an earlier one (a new consumer, a seek, a sampled
+      // offset) starts with the batch holding the offset: one reverse seek. When that batch
+      // alone fills the fetch — a random read asking for one batch — no forward iterator is
+      // opened at all, which halves the cost of a random read.
+      const containing = await this.batchContaining(offset);
+      const next = lastOffsetOf(containing) + 1;
+      if (containing.length >= maxBytes || next >= logEndOffset) {
+        result.batches.push(containing);
+        result.bytes = containing.length;
+        return result;
+      }
+      first = containing;
+      cursor = this.openCursor(next, logEndOffset, maxBytes);
+    }
     let keep = true;
     try {
       // Ask for as many batches as probably fit (by the recent average size), so that one
       // trip to LevelDB usually does, and little is read only to be dropped.
       const recent = this.segmentList.at(-1);
       let averageSize = recent && recent.batches > 0 ? recent.bytes / recent.batches : maxBytes;
+      if (first) {
+        result.batches.push(first);
+        result.bytes += first.length;
+      }
       let chunk = cursor.pending;
       cursor.pending = [];
       if (chunk.length === 0) {
-        chunk = await cursor.values.nextv(Math.max(1, Math.floor(maxBytes / averageSize)));
-      }
-      const first = chunk[0];
-      if (!first || baseOffsetOf(first) > offset) {
-        const containing = await this.batchContaining(offset);
-        result.batches.push(containing);
-        result.bytes += containing.length;
+        const room = Math.max(1, maxBytes - result.bytes);
+        chunk = await cursor.values.nextv(Math.max(1, Math.floor(room / averageSize)));
       }
       let smallest = Infinity;
       for (;;) {
