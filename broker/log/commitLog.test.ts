@@ -763,6 +763,20 @@ describe('background work', () => {
     ]);
   });
 
+  it('a retention pass over a log with no topics yet does not stop later passes', async () => {
+    let now = 10_000_000;
+    const log = await open({ now: () => now });
+    expect(await log.runRetention()).toEqual([]); // finishes at once: nothing to look at
+    await log.createTopic('t', { configs: { 'retention.ms': '1000', 'segment.ms': '1' } });
+    await log.append('t', 0, await batchOf(2, 1, now));
+    now += 10;
+    await log.append('t', 0, await batchOf(2, 2, now));
+    now += 1000;
+    expect(await log.runRetention()).toEqual([
+      { topic: 't', partition: 0, segments: 1, bytes: expect.any(Number), logStartOffset: 2 },
+    ]);
+  });
+
   it('a deleted topic leaves no keys behind', async () => {
     let log = await open();
     const { id } = await log.createTopic('t', {

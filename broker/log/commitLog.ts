@@ -473,24 +473,26 @@ export class CommitLog {
    */
   async runRetention(): Promise<RetentionResult[]> {
     this.checkWritable();
-    this.retentionRunning ??= (async () => {
-      const results: RetentionResult[] = [];
-      try {
-        const now = this.options.now();
-        for (const topic of [...this.topics.values()]) {
-          for (const log of topic.logs) {
-            const deletion = await log.retention(now);
-            if (deletion)
-              results.push({ topic: topic.name, partition: log.partition, ...deletion });
-          }
-        }
-      } finally {
-        this.retentionRunning = undefined;
-      }
-      if (results.length > 0) this.events.emit('retention', results);
-      return results;
-    })();
+    // Cleared in a `.finally` callback, which always runs after this assignment: a pass that
+    // finished synchronously (no topics yet) and cleared the field from inside would leave it
+    // set to the finished pass, and the timer would never start another one.
+    this.retentionRunning ??= this.retentionPass().finally(() => {
+      this.retentionRunning = undefined;
+    });
     return this.retentionRunning;
+  }
+
+  private async retentionPass(): Promise<RetentionResult[]> {
+    const results: RetentionResult[] = [];
+    const now = this.options.now();
+    for (const topic of [...this.topics.values()]) {
+      for (const log of topic.logs) {
+        const deletion = await log.retention(now);
+        if (deletion) results.push({ topic: topic.name, partition: log.partition, ...deletion });
+      }
+    }
+    if (results.length > 0) this.events.emit('retention', results);
+    return results;
   }
 
   /** Resolves when the background work started so far (range deletes, sweeps) is done. */
