@@ -70,6 +70,9 @@ describe('explore values', { timeout: 120_000 }, () => {
     const cells = await row.locator('td').allTextContents();
     expect(Number(cells[1]) + Number(cells[2])).toBe(5000);
     expect(cells[3]).toMatch(/^-?\d+(\.\d+)? ± \d+(\.\d+)?$/);
+    // One numeric field: no scatter of it against itself, a hint to add a second instead.
+    await page.locator('[data-testid="scatter-hint"]').waitFor();
+    expect(await page.locator('[data-chart="scatter"]').count()).toBe(0);
     await page.screenshot({ path: await screenshotPath('eda-2-sample'), fullPage: true });
 
     await page.getByRole('button', { name: 'Compare with full scan' }).click();
