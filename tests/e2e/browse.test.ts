@@ -231,6 +231,10 @@ describe('browsing the local broker', () => {
     // All partitions, from a time between the two batches: only the second batch is there.
     await page.goto(`${app.baseUrl}c/local/t/${ORDERS}?tab=messages&timestamp=${between}`);
     await page.locator('[data-testid="message-row"]').first().waitFor();
+    // The virtualized rows are placed after they exist: wait until some are in view.
+    await expect
+      .poll(async () => (await rowsInView(page)).length, { timeout: 15_000 })
+      .toBeGreaterThan(0);
     const partitions = (await rowsInView(page)).map((row) => row.partition);
     expect(new Set(partitions)).toEqual(new Set(['1']));
     expect(await page.locator('select[name="seek"]').inputValue()).toBe('timestamp');
