@@ -31,7 +31,10 @@ function collect() {
   return { events, errors, sink, until, sent, dropped };
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+/** Resolves once the tail has read its start offsets and sent its first (long-poll) fetch. */
+async function tailStarted(log: MemoryLog): Promise<void> {
+  while (log.fetchCount === 0) await new Promise((resolve) => setImmediate(resolve));
+}
 
 describe('tail', () => {
   it('sends only messages that arrive after it starts, from every partition', async () => {
@@ -39,7 +42,7 @@ describe('tail', () => {
     log.append(0, [{ timestamp: 1, value: 'old' }]);
     const { events, sink, until, sent } = collect();
     const stop = startTail(log, TailParams.parse({ cluster: 'c', topic: 't' }), null, sink);
-    await tick();
+    await tailStarted(log);
     log.append(1, [{ timestamp: 20, value: 'b' }]);
     log.append(0, [{ timestamp: 10, value: 'a' }]);
     await until(() => sent() === 2);
@@ -58,7 +61,7 @@ describe('tail', () => {
       null,
       sink,
     );
-    await tick();
+    await tailStarted(log);
     for (let p = 0; p < 3; p++) {
       log.append(
         p,
@@ -85,7 +88,7 @@ describe('tail', () => {
       compileFilter('value.n >= 8'),
       sink,
     );
-    await tick();
+    await tailStarted(log);
     log.append(
       0,
       Array.from({ length: 10 }, (_, i) => ({ timestamp: i, value: `{"n":${i}}` })),
