@@ -34,7 +34,10 @@ export const Job = z.object({
   /** Whether the job can be paused and resumed (replays can; scans cannot). */
   pausable: z.boolean(),
   error: ApiErrorDetail.optional(),
-  /** The job's result once it succeeded; its shape depends on `kind`. */
+  /**
+   * The job's result once it succeeded; its shape depends on `kind`. A replay that failed part
+   * way has one too: the counts of what was sent and what failed.
+   */
   result: z.unknown().optional(),
 });
 export type Job = z.infer<typeof Job>;

@@ -42,6 +42,18 @@ interface Entry {
   pendingPublish: ReturnType<typeof setTimeout> | null;
 }
 
+const partialResults = new WeakMap<object, unknown>();
+
+/**
+ * Marks `error` as ending a job that still has a result to show: what a replay had sent and
+ * what failed before the target refused it. The failed job keeps it as its `result`, so the
+ * counts reach the UI as numbers, not only inside the error's message.
+ */
+export function withPartialResult<E extends object>(error: E, result: unknown): E {
+  partialResults.set(error, result);
+  return error;
+}
+
 export class JobManager {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<JobListener>();
@@ -165,6 +177,8 @@ export class JobManager {
         job.state = 'cancelled';
       } else {
         job.state = 'failed';
+        if (typeof error === 'object' && error !== null && partialResults.has(error))
+          job.result = partialResults.get(error);
         job.error =
           error instanceof ApiError
             ? error.toDetail()

@@ -11,7 +11,7 @@ import { filterFrom } from '../browse/topicBrowser';
 import { PartitionScan } from '../browse/partitionScan';
 import type { RawHeader, RawRecord } from '../browse/record';
 import { ApiError } from '../http/apiError';
-import type { JobManager } from '../jobs/jobManager';
+import { withPartialResult, type JobManager } from '../jobs/jobManager';
 import {
   keyPartitioner,
   type BatchProducer,
@@ -211,11 +211,14 @@ export class ReplayService {
           await producer.close();
           result.failed = added - result.sent;
           report();
-          throw kafkaError(
-            error,
-            target.context(
-              `replay to topic "${input.target.topic}" (sent ${result.sent}, failed ${result.failed})`,
+          throw withPartialResult(
+            kafkaError(
+              error,
+              target.context(
+                `replay to topic "${input.target.topic}" (sent ${result.sent}, failed ${result.failed})`,
+              ),
             ),
+            { ...result },
           );
         } finally {
           // Batches on the wire when cancelled are counted before the producer goes.

@@ -277,4 +277,33 @@ describe('replay', () => {
     );
     expect(topic.partitions.reduce((sum, p) => sum + p.highWatermark, 0)).toBe(sent);
   });
+
+  it('a replay the target refuses part way fails with its counts, and the target holds exactly what it sent', async () => {
+    await api('POST', '/clusters/local/topics', { name: 'replay.mixed', partitions: 1 });
+    const value = (i: number) => (i === 30 ? 'x'.repeat(8000) : `small-${i}`);
+    await producer.send({
+      topic: 'replay.mixed',
+      acks: -1,
+      messages: Array.from({ length: 60 }, (_, i) => ({ value: value(i) })),
+    });
+    // The target takes records up to 2,000 bytes: message 30 can never go.
+    await api('POST', '/clusters/local/topics', {
+      name: 'replay.limited',
+      partitions: 1,
+      configs: { 'max.message.bytes': '2000' },
+    });
+    const job = await replay({
+      source: { cluster: 'local', topic: 'replay.mixed' },
+      target: { cluster: 'local', topic: 'replay.limited' },
+    });
+    expect(job.state).toBe('failed');
+    expect(job.error?.message).toContain('replay.limited');
+    const result = job.result as ReplayResult;
+    expect(result.failed).toBeGreaterThan(0);
+    expect(result.sent).toBeLessThanOrEqual(30);
+    const held = await kcatAll(local, 'replay.limited');
+    expect(held.map((m) => m.payload)).toEqual(
+      Array.from({ length: result.sent }, (_, i) => value(i)),
+    );
+  });
 });
