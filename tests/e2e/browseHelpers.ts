@@ -50,6 +50,19 @@ export async function engineApi<T>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** Resolves once `topic` holds at least `count` messages (the demo seeder reports nothing else). */
+export async function topicFilled(app: ServedApp, topic: string, count: number): Promise<void> {
+  for (;;) {
+    const details = await engineApi<{ partitions: { messages: number }[] }>(
+      app,
+      'GET',
+      `/clusters/local/topics/${topic}`,
+    ).catch(() => null);
+    if ((details?.partitions.reduce((sum, p) => sum + p.messages, 0) ?? 0) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 200)); // poll interval, not a wait for time
+  }
+}
+
 /**
  * Produces `messages` with kcat (librdkafka), one process, as a user's own tooling would.
  * Messages are separated by a byte that none of them contains; a key, when given, is

@@ -8,27 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../support/browser';
 import { startServe, type ServedApp } from '../support/processes';
-import { engineApi, openPage } from './browseHelpers';
+import { openPage, topicFilled } from './browseHelpers';
 
 let app: ServedApp;
 let browser: Browser;
 
-/** Resolves when demo.orders holds messages (the demo seeder reports nothing else). */
-async function ordersSeeded(): Promise<void> {
-  for (;;) {
-    const topic = await engineApi<{ partitions: { messages: number }[] }>(
-      app,
-      'GET',
-      '/clusters/local/topics/demo.orders',
-    ).catch(() => null);
-    if ((topic?.partitions.reduce((sum, p) => sum + p.messages, 0) ?? 0) > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 200)); // poll interval, not a wait for time
-  }
-}
-
 beforeAll(async () => {
   [app, browser] = await Promise.all([startServe(['--demo-live']), launchChromium()]);
-  await ordersSeeded();
+  await topicFilled(app, 'demo.orders', 1);
 }, 120_000);
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../support/browser';
 import { startServe, type ServedApp } from '../support/processes';
-import { engineApi, openPage } from './browseHelpers';
+import { openPage, topicFilled } from './browseHelpers';
 
 const SENSORS = 'demo.sensors';
 /** 24 devices, one reading a minute for 12 simulated hours (engine/demo/demoData.ts). */
@@ -18,22 +18,9 @@ const SENSOR_COUNT = 24 * 12 * 60;
 let app: ServedApp;
 let browser: Browser;
 
-async function sensorsSeeded(): Promise<void> {
-  for (;;) {
-    const topic = await engineApi<{ partitions: { messages: number }[] }>(
-      app,
-      'GET',
-      `/clusters/local/topics/${SENSORS}`,
-    ).catch(() => null);
-    const messages = topic?.partitions.reduce((sum, p) => sum + p.messages, 0) ?? 0;
-    if (messages >= SENSOR_COUNT) return;
-    await new Promise((resolve) => setTimeout(resolve, 200)); // poll interval, not a wait for time
-  }
-}
-
 beforeAll(async () => {
   [app, browser] = await Promise.all([startServe(), launchChromium()]);
-  await sensorsSeeded();
+  await topicFilled(app, SENSORS, SENSOR_COUNT);
 }, 120_000);
 
 afterAll(async () => {
