@@ -6,11 +6,10 @@
  *
  * 500,000 messages by default; BENCH_FULL=1 for 5,000,000.
  */
-import kafkajs from 'kafkajs';
 import { ScanInput } from '../engine/api/eda';
 import { runScan } from '../engine/eda/scanJob';
 import { KafkaSource } from '../engine/sources/kafkaSource';
-import { fillTopic, line, startBroker } from './lib/edaBench';
+import { fillTopic, line, startBroker, kafkajsConsume } from './lib/edaBench';
 
 const MESSAGES = process.env.BENCH_FULL === '1' ? 5_000_000 : 500_000;
 const TOPIC = `bench.scan.${Date.now()}`;
@@ -19,22 +18,7 @@ const { bootstrap, child } = await startBroker();
 try {
   await fillTopic(bootstrap, TOPIC, MESSAGES);
 
-  const kafka = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `bench-${Date.now()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-  let consumed = 0;
-  let started = 0;
-  const consumeMs = await new Promise<number>((resolve) => {
-    void consumer.run({
-      eachBatch: async ({ batch }) => {
-        if (started === 0) started = performance.now();
-        consumed += batch.messages.length;
-        if (consumed >= MESSAGES) resolve(performance.now() - started);
-      },
-    });
-  });
-  await consumer.disconnect();
+  const { ms: consumeMs, messages: consumed } = await kafkajsConsume(bootstrap, TOPIC, MESSAGES);
 
   const source = new KafkaSource({ brokers: [bootstrap], clientId: 'bench' });
   await source.offsets(TOPIC); // connect first, as the consumer had joined before its clock started

@@ -8,13 +8,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import type { Job } from '../engine/api';
 import { ExportInput } from '../engine/api/transfer';
 import { JobManager } from '../engine/jobs/jobManager';
 import { KafkaSource } from '../engine/sources/kafkaSource';
 import { TransferService } from '../engine/transfer/transferService';
-import { fillTopic, line, startBroker } from './lib/edaBench';
+import { fillTopic, kafkajsConsume, line, startBroker } from './lib/edaBench';
 
 const MESSAGES = process.env.BENCH_FULL === '1' ? 2_000_000 : 300_000;
 /** Best of this many runs of each, alternating. */
@@ -26,28 +25,12 @@ const dir = mkdtempSync(join(tmpdir(), 'logscope-bench-export-'));
 try {
   await fillTopic(bootstrap, TOPIC, MESSAGES);
 
-  const kafka = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
   let bytes = 0;
   /** A fresh consumer group reads the topic from the start; its time from the first batch. */
-  const consume = async (round: number): Promise<number> => {
-    const consumer = kafka.consumer({ groupId: `bench-${Date.now()}-${round}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-    let consumed = 0;
-    let started = 0;
-    bytes = 0;
-    const ms = await new Promise<number>((resolve) => {
-      void consumer.run({
-        eachBatch: async ({ batch }) => {
-          if (started === 0) started = performance.now();
-          for (const m of batch.messages) bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
-          consumed += batch.messages.length;
-          if (consumed >= MESSAGES) resolve(performance.now() - started);
-        },
-      });
-    });
-    await consumer.disconnect();
-    return ms;
+  const consume = async (): Promise<number> => {
+    const consumed = await kafkajsConsume(bootstrap, TOPIC, MESSAGES);
+    bytes = consumed.bytes;
+    return consumed.ms;
   };
 
   const source = new KafkaSource({ brokers: [bootstrap], clientId: 'bench' });
@@ -89,7 +72,7 @@ try {
   let consumeMs = Infinity;
   let exportMs = Infinity;
   for (let round = 0; round < ROUNDS; round++) {
-    consumeMs = Math.min(consumeMs, await consume(round));
+    consumeMs = Math.min(consumeMs, await consume());
     exportMs = Math.min(exportMs, await exportOnce(round));
   }
   await source.close();

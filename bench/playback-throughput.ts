@@ -6,12 +6,11 @@
  *
  * 300,000 messages by default; BENCH_FULL=1 for 2,000,000.
  */
-import kafkajs from 'kafkajs';
 import { PlaybackParams } from '../engine/api';
 import { PartitionScan } from '../engine/browse/partitionScan';
 import { startPlayback } from '../engine/playback/playbackStream';
 import { KafkaSource } from '../engine/sources/kafkaSource';
-import { fillTopic, line, startBroker } from './lib/edaBench';
+import { fillTopic, line, startBroker, kafkajsConsume } from './lib/edaBench';
 
 const MESSAGES = process.env.BENCH_FULL === '1' ? 2_000_000 : 300_000;
 const TOPIC = `bench.playback.${Date.now()}`;
@@ -21,22 +20,7 @@ try {
   const filledAt = Date.now();
   await fillTopic(bootstrap, TOPIC, MESSAGES);
 
-  const kafka = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `bench-${Date.now()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-  let consumed = 0;
-  let started = 0;
-  const consumeMs = await new Promise<number>((resolve) => {
-    void consumer.run({
-      eachBatch: async ({ batch }) => {
-        if (started === 0) started = performance.now();
-        consumed += batch.messages.length;
-        if (consumed >= MESSAGES) resolve(performance.now() - started);
-      },
-    });
-  });
-  await consumer.disconnect();
+  const { ms: consumeMs } = await kafkajsConsume(bootstrap, TOPIC, MESSAGES);
 
   const source = new KafkaSource({ brokers: [bootstrap], clientId: 'bench' });
   const offsets = await source.offsets(TOPIC); // connected before the clock starts, as the consumer

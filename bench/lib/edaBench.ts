@@ -117,6 +117,37 @@ export async function fillTopic(bootstrap: string, topic: string, messages: numb
   }
 }
 
+/**
+ * The floor most engine benchmarks measure against: a bare kafkajs consumer in a fresh group
+ * reading `messages` from the start of `topic`, timed from its first batch (so joining the
+ * group is not counted), with the keys' and values' bytes and the messages it received.
+ */
+export async function kafkajsConsume(
+  bootstrap: string,
+  topic: string,
+  messages: number,
+): Promise<{ ms: number; bytes: number; messages: number }> {
+  const kafka = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `bench-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let consumed = 0;
+  let bytes = 0;
+  let started = 0;
+  const ms = await new Promise<number>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (started === 0) started = performance.now();
+        for (const m of batch.messages) bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+        consumed += batch.messages.length;
+        if (consumed >= messages) resolve(performance.now() - started);
+      },
+    });
+  });
+  await consumer.disconnect();
+  return { ms, bytes, messages: consumed };
+}
+
 export function line(record: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(record)}\n`);
 }
