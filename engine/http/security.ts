@@ -61,7 +61,11 @@ export function checkToken(headers: IncomingHttpHeaders, policy: AccessPolicy): 
 
 /** The Content-Security-Policy of the app's pages: scripts only from the engine itself. */
 export function contentSecurityPolicy(port: number): string {
-  const wsOrigins = LOOPBACK_HOSTS.map((host) => `ws://${host}:${port}`).join(' ');
+  // CSP host sources have no syntax for IPv6 literals (Chromium logs `ws://[::1]:…` as an
+  // invalid source), so the WebSocket is allowed on the named loopback hosts only.
+  const wsOrigins = LOOPBACK_HOSTS.filter((host) => !host.startsWith('['))
+    .map((host) => `ws://${host}:${port}`)
+    .join(' ');
   return [
     "default-src 'self'",
     "script-src 'self'",

@@ -10,7 +10,10 @@ import type { ServedApp } from '../support/processes';
 
 export const KCAT_PATH = process.env.KCAT_PATH ?? '/usr/bin/kcat';
 
-/** A new tab with the token in its sessionStorage, showing `path`, and a list of its dialogs. */
+/**
+ * A new tab with the token in its sessionStorage, showing `path`, with the dialogs it opened
+ * and the errors it raised or logged.
+ */
 export async function openPage(
   browser: Browser,
   app: ServedApp,
@@ -24,6 +27,10 @@ export async function openPage(
     void dialog.dismiss();
   });
   page.on('pageerror', (error) => errors.push(error.message));
+  // The browser's own complaints too (an invalid Content-Security-Policy, a failed load).
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
   await page.goto(app.url);
   await page.locator('[data-testid="cluster-list"]').waitFor();
   if (path !== '/clusters') await page.goto(new URL(path.replace(/^\//, ''), app.baseUrl).href);
