@@ -5,61 +5,28 @@
  * (`dist/broker/cli.js`, `dist/engine/cli.js`), real HTTP, a real WebSocket, and kafkajs as an
  * outside producer.
  */
-import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import kafkajs, { type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { Job, Message, MessagePage, SearchResult, TailEvent } from '../../engine/api';
 import { registerKafkaCodecs } from '../../engine/sources/kafkaCodecs';
-import {
-  builtFile,
-  repoRoot,
-  startNodeProcess,
-  temporaryDir,
-  type RunningProcess,
-} from '../support/processes';
-import { engineClient } from '../support/engineClient';
+import { startBroker, type RunningBroker } from '../support/broker';
+import { startEngine, type RunningEngine } from '../support/engine';
+import { repoRoot, temporaryDir } from '../support/processes';
+import { engineClient, openEngineSocket } from '../support/engineClient';
 
 const { Kafka, logLevel, CompressionTypes } = kafkajs;
-const token = randomBytes(32).toString('hex');
-let broker: RunningProcess;
-let engine: RunningProcess;
-let bootstrap: string;
-let base: string;
-let wsUrl: string;
+let broker: RunningBroker;
+let engine: RunningEngine;
 let producer: Producer;
 let kafka: InstanceType<typeof Kafka>;
 
 beforeAll(async () => {
-  const started = await startNodeProcess(
-    builtFile('broker/cli.js'),
-    ['--data-dir', await temporaryDir('browse-broker'), '--port', '0', '--admin-port', '0'],
-    /^logscope-broker listening on (\S+):(\d+), admin (http:\/\/\S+)$/,
-  );
-  broker = started.process;
-  bootstrap = `${started.match[1]}:${started.match[2]}`;
-  const engineStarted = await startNodeProcess(
-    builtFile('engine/cli.js'),
-    [
-      '--data-dir',
-      await temporaryDir('browse-engine'),
-      '--port',
-      '0',
-      '--broker',
-      bootstrap,
-      '--broker-admin',
-      started.match[3]!,
-    ],
-    /^\{"event":"ready","port":(\d+)\}$/,
-    { LOGSCOPE_TOKEN: token },
-  );
-  engine = engineStarted.process;
-  base = `http://127.0.0.1:${engineStarted.match[1]}/api/v1`;
-  wsUrl = `ws://127.0.0.1:${engineStarted.match[1]}/api/v1/ws`;
+  broker = await startBroker();
+  engine = await startEngine({ name: 'browse-engine', broker });
   await registerKafkaCodecs();
-  kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
   producer = kafka.producer();
   await producer.connect();
 });
@@ -67,10 +34,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await producer?.disconnect();
   expect(await engine?.stop()).toBe(0);
-  expect(await broker?.stop()).toBe(0);
+  expect(await broker?.process.stop()).toBe(0);
 });
 
-const { api, apiError } = engineClient(() => ({ base, token }));
+const { api, apiError } = engineClient(() => engine);
 
 /** Polls until `check` passes: for state that converges in the background (the demo seed). */
 async function eventually<T>(
@@ -95,11 +62,7 @@ async function createTopic(name: string, partitions = 1, configs: Record<string,
 const messagesPath = (topic: string, query: Record<string, string | number>) =>
   `/clusters/local/topics/${topic}/messages?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`;
 
-async function openSocket(): Promise<WebSocket> {
-  const socket = new WebSocket(wsUrl, ['logscope.v1', `bearer.${token}`]);
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  return socket;
-}
+const openSocket = () => openEngineSocket(engine);
 
 describe('demo data', () => {
   it('appears on the local broker on first start: orders and sensors, with several segments', async () => {
@@ -146,32 +109,21 @@ describe('demo data', () => {
 
 describe('demo data, again', () => {
   it('is not seeded twice by a second engine, and --demo-live keeps producing', async () => {
-    const live = await startNodeProcess(
-      builtFile('engine/cli.js'),
-      [
-        '--data-dir',
-        await temporaryDir('browse-live'),
-        '--port',
-        '0',
-        '--broker',
-        bootstrap,
-        '--demo-live',
-      ],
-      /^\{"event":"ready","port":(\d+)\}$/,
-      { LOGSCOPE_TOKEN: token },
-    );
+    const live = await startEngine({
+      name: 'browse-live',
+      args: ['--broker', broker.bootstrap, '--demo-live'],
+    });
     const orders = async () => {
-      const response = await fetch(
-        `http://127.0.0.1:${live.match[1]}/api/v1/clusters/local/topics/demo.orders`,
-        { headers: { authorization: `Bearer ${token}` } },
-      );
+      const response = await fetch(`${live.base}/clusters/local/topics/demo.orders`, {
+        headers: { authorization: `Bearer ${live.token}` },
+      });
       const topic = (await response.json()) as { partitions: { messages: number }[] };
       return topic.partitions.reduce((sum, p) => sum + p.messages, 0);
     };
     const grown = await eventually(orders, (n) => n > 50_000, 'live demo orders');
     // A second full seed would have doubled the topic.
     expect(grown).toBeLessThan(51_000);
-    expect(await live.process.stop()).toBe(0);
+    expect(await live.stop()).toBe(0);
   });
 });
 
@@ -480,7 +432,7 @@ describe('compression and clusters', () => {
     const created = await api<{ id: string }>('POST', '/clusters', {
       kind: 'kafka',
       name: 'Second view',
-      bootstrapServers: [bootstrap],
+      bootstrapServers: [broker.bootstrap],
     });
     const test = await api<{ ok: boolean; brokers: number }>(
       'POST',
@@ -519,7 +471,7 @@ describe('compression and clusters', () => {
       {
         kind: 'kafka',
         name: 'tls to a plaintext port',
-        bootstrapServers: [bootstrap],
+        bootstrapServers: [broker.bootstrap],
         tls: { enabled: true },
       },
     );
@@ -543,15 +495,8 @@ describe('compression and clusters', () => {
       JSON.stringify({ users: [{ username: 'alice', password: 'alice-secret' }] }),
     );
     const fixtures = join(repoRoot, 'broker', 'server', 'fixtures');
-    const secure = await startNodeProcess(
-      builtFile('broker/cli.js'),
+    const secure = await startBroker(
       [
-        '--data-dir',
-        join(dir, 'data'),
-        '--port',
-        '0',
-        '--admin-port',
-        '0',
         '--tls-cert',
         join(fixtures, 'localhost.cert.pem'),
         '--tls-key',
@@ -559,15 +504,14 @@ describe('compression and clusters', () => {
         '--sasl-users',
         users,
       ],
-      /^logscope-broker listening on (\S+):(\d+), admin (http:\/\/\S+)$/,
+      { dataDir: join(dir, 'data') },
     );
     try {
-      const server = `${secure.match[1]}:${secure.match[2]}`;
       const ca = await readFile(join(fixtures, 'localhost.cert.pem'), 'utf8');
       const settings = (password: string) => ({
         kind: 'kafka',
         name: 'Secure',
-        bootstrapServers: [server],
+        bootstrapServers: [secure.bootstrap],
         sasl: { mechanism: 'scram-sha-512', username: 'alice', password },
         tls: { enabled: true, ca },
       });

@@ -6,10 +6,9 @@
  */
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { Cluster, Job } from '../../engine/api';
 import type { SampleResult } from '../../engine/api/eda';
-import { engineClient } from '../support/engineClient';
+import { engineClient, openEngineSocket } from '../support/engineClient';
 import { startServe, type ServedApp } from '../support/processes';
 
 const { Kafka, logLevel } = kafkajs;
@@ -55,11 +54,7 @@ describe('reservoir sample over a live tail', () => {
       });
     await send(0, OLD);
 
-    const socket = new WebSocket(`${base.replace(/^http/, 'ws')}/ws`, [
-      'logscope.v1',
-      `bearer.${app.token}`,
-    ]);
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const socket = await openEngineSocket({ base, token: app.token });
     const updates: Job[] = [];
     let onUpdate: (job: Job) => void = () => {};
     socket.on('message', (raw) => {

@@ -2,41 +2,27 @@
  * The engine API as a client on this machine sees it: a real engine process, real HTTP, a real
  * WebSocket. Covers the security rules every later route inherits.
  */
-import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ApiErrorBody, Job } from '../../engine/api';
-import {
-  builtFile,
-  startNodeProcess,
-  temporaryDir,
-  type RunningProcess,
-} from '../support/processes';
+import { startEngine, type RunningEngine } from '../support/engine';
+import { openEngineSocket } from '../support/engineClient';
 
-const token = randomBytes(32).toString('hex');
-let engine: RunningProcess;
+let engine: RunningEngine;
 let base: string;
 let port: number;
+let auth: { authorization: string };
 
 beforeAll(async () => {
-  const dataDir = await temporaryDir('engine-api');
-  const started = await startNodeProcess(
-    builtFile('engine/cli.js'),
-    ['--data-dir', dataDir, '--port', '0'],
-    /^\{"event":"ready","port":(\d+)\}$/,
-    { LOGSCOPE_TOKEN: token },
-  );
-  engine = started.process;
-  port = Number(started.match[1]);
-  base = `http://127.0.0.1:${port}/api/v1`;
+  engine = await startEngine({ name: 'engine-api' });
+  ({ base, port } = engine);
+  auth = { authorization: `Bearer ${engine.token}` };
 });
 
 afterAll(async () => {
   expect(await engine.stop()).toBe(0);
 });
-
-const auth = { authorization: `Bearer ${token}` };
 
 /** A raw request, so that Host can be set to anything (fetch forbids changing it). */
 function rawGet(
@@ -153,11 +139,7 @@ describe('engine API security', () => {
     });
     expect(refusal).toBe('401');
 
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/ws`, [
-      'logscope.v1',
-      `bearer.${token}`,
-    ]);
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const socket = await openEngineSocket(engine);
     const first = new Promise<{ op: string; id: string; data: { engine: { version: string } } }>(
       (resolve) => socket.once('message', (raw) => resolve(JSON.parse(String(raw)))),
     );
@@ -174,11 +156,7 @@ describe('engine API security', () => {
 
 describe('engine streams', () => {
   it('refuses a subscription with bad params, naming the field, and keeps the socket', async () => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/ws`, [
-      'logscope.v1',
-      `bearer.${token}`,
-    ]);
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const socket = await openEngineSocket(engine);
     const messages: { op: string; id: string; error?: { code: string; field?: string } }[] = [];
     const received = (count: number) =>
       new Promise<void>((resolve) => {
@@ -206,11 +184,7 @@ describe('engine streams', () => {
 
 describe('engine jobs', () => {
   it('runs a job with progress events on the WebSocket to a result', async () => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/ws`, [
-      'logscope.v1',
-      `bearer.${token}`,
-    ]);
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const socket = await openEngineSocket(engine);
     const events: { state: string; progress: { done: number } }[] = [];
     const finished = new Promise<{ state: string; result: unknown }>((resolve) => {
       socket.on('message', (raw) => {

@@ -4,24 +4,16 @@
  * (dry run first, refused while the group has members, every target kind) after which the
  * same consumer group resumes from the new offsets, and delete.
  */
-import { randomBytes } from 'node:crypto';
 import kafkajs, { type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupDetails, GroupSummary, OffsetResetResult } from '../../engine/api';
 import { startBroker, type RunningBroker } from '../support/broker';
-import {
-  builtFile,
-  startNodeProcess,
-  temporaryDir,
-  type RunningProcess,
-} from '../support/processes';
+import { startEngine, type RunningEngine } from '../support/engine';
 import { engineClient } from '../support/engineClient';
 
 const { Kafka, logLevel } = kafkajs;
-const token = randomBytes(32).toString('hex');
 let broker: RunningBroker;
-let engine: RunningProcess;
-let base: string;
+let engine: RunningEngine;
 let kafka: InstanceType<typeof Kafka>;
 let producer: Producer;
 
@@ -31,24 +23,7 @@ const PER_PARTITION = 50;
 
 beforeAll(async () => {
   broker = await startBroker(['--config', 'group.initial.rebalance.delay.ms=0']);
-  const started = await startNodeProcess(
-    builtFile('engine/cli.js'),
-    [
-      '--data-dir',
-      await temporaryDir('groups-engine'),
-      '--port',
-      '0',
-      '--broker',
-      broker.bootstrap,
-      '--broker-admin',
-      broker.adminUrl,
-      '--no-demo',
-    ],
-    /^\{"event":"ready","port":(\d+)\}$/,
-    { LOGSCOPE_TOKEN: token },
-  );
-  engine = started.process;
-  base = `http://127.0.0.1:${started.match[1]}/api/v1`;
+  engine = await startEngine({ name: 'groups-engine', broker, args: ['--no-demo'] });
   kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
   producer = kafka.producer();
   await producer.connect();
@@ -72,7 +47,7 @@ afterAll(async () => {
   expect(await broker?.process.stop()).toBe(0);
 });
 
-const { api, apiError } = engineClient(() => ({ base, token }));
+const { api, apiError } = engineClient(() => engine);
 
 /**
  * Runs a consumer of GROUP until it has seen `count` messages (committing as it goes), and

@@ -9,7 +9,6 @@
 import { cp, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type {
   Cluster,
   ConnectionTest,
@@ -29,7 +28,7 @@ import {
   writeFixtureLogDir,
   type FixtureLayout,
 } from '../../engine/sources/offline/testing/kafkaDirFixture';
-import { engineClient } from '../support/engineClient';
+import { engineClient, followJob } from '../support/engineClient';
 import { kcatOk } from '../support/kcat';
 import { startServe, temporaryDir, type ServedApp } from '../support/processes';
 
@@ -61,29 +60,7 @@ afterAll(async () => {
 const { api, apiError } = engineClient(() => ({ base, token: app.token }));
 
 /** Starts a job and follows it on the WebSocket `jobs` stream until it ends. */
-async function runJob(start: () => Promise<Job>): Promise<Job> {
-  const socket = new WebSocket(`${base.replace(/^http/, 'ws')}/ws`, [
-    'logscope.v1',
-    `bearer.${app.token}`,
-  ]);
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  try {
-    const job = await start();
-    return await new Promise<Job>((resolve, reject) => {
-      socket.on('message', (raw) => {
-        const message = JSON.parse(String(raw));
-        if (message.op === 'error') reject(new Error(JSON.stringify(message.error)));
-        const data = message.data as Job | undefined;
-        if (message.op === 'event' && data && data.finishedAt !== null) resolve(data);
-      });
-      socket.send(
-        JSON.stringify({ op: 'subscribe', id: 'j', stream: 'jobs', params: { job: job.id } }),
-      );
-    });
-  } finally {
-    socket.close();
-  }
-}
+const runJob = (start: () => Promise<Job>) => followJob({ base, token: app.token }, start);
 
 /** The records the fixture files hold, decoded here from the bytes that were written. */
 function fileRecords(partition: number): RawRecord[] {

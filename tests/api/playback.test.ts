@@ -7,9 +7,9 @@
  */
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { ApiErrorDetail, Cluster, PlaybackEvent } from '../../engine/api';
-import { engineClient } from '../support/engineClient';
+import { engineClient, openEngineSocket } from '../support/engineClient';
 import { startServe, type ServedApp } from '../support/processes';
 
 const { Kafka, logLevel } = kafkajs;
@@ -73,11 +73,7 @@ beforeAll(async () => {
     }),
   });
   await producer.disconnect();
-  socket = new WebSocket(`${base.replace(/^http/, 'ws')}/ws`, [
-    'logscope.v1',
-    `bearer.${app.token}`,
-  ]);
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  socket = await openEngineSocket({ base, token: app.token });
 });
 
 afterAll(async () => {

@@ -7,28 +7,18 @@
  * never early (checked from the target's timestamps); pause, resume and cancel leave a count
  * that matches what the target holds.
  */
-import { randomBytes } from 'node:crypto';
 import kafkajs, { type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { Job, ReplayResult, TopicConfigEntry } from '../../engine/api';
 import { startBroker, type RunningBroker } from '../support/broker';
 import { kcatOk } from '../support/kcat';
-import {
-  builtFile,
-  startNodeProcess,
-  temporaryDir,
-  type RunningProcess,
-} from '../support/processes';
-import { engineClient } from '../support/engineClient';
+import { startEngine, type RunningEngine } from '../support/engine';
+import { engineClient, followJob } from '../support/engineClient';
 
 const { Kafka, logLevel } = kafkajs;
-const token = randomBytes(32).toString('hex');
 let local: RunningBroker;
 let second: RunningBroker;
-let engine: RunningProcess;
-let base: string;
-let wsUrl: string;
+let engine: RunningEngine;
 let producer: Producer;
 let secondId: string;
 
@@ -38,25 +28,7 @@ const T0 = 1_650_000_000_000;
 
 beforeAll(async () => {
   [local, second] = await Promise.all([startBroker(), startBroker()]);
-  const started = await startNodeProcess(
-    builtFile('engine/cli.js'),
-    [
-      '--data-dir',
-      await temporaryDir('replay-engine'),
-      '--port',
-      '0',
-      '--broker',
-      local.bootstrap,
-      '--broker-admin',
-      local.adminUrl,
-      '--no-demo',
-    ],
-    /^\{"event":"ready","port":(\d+)\}$/,
-    { LOGSCOPE_TOKEN: token },
-  );
-  engine = started.process;
-  base = `http://127.0.0.1:${started.match[1]}/api/v1`;
-  wsUrl = `ws://127.0.0.1:${started.match[1]}/api/v1/ws`;
+  engine = await startEngine({ name: 'replay-engine', broker: local, args: ['--no-demo'] });
   secondId = (
     await api<{ id: string }>('POST', '/clusters', {
       kind: 'kafka',
@@ -97,31 +69,11 @@ afterAll(async () => {
   expect(await second?.process.stop()).toBe(0);
 });
 
-const { api } = engineClient(() => ({ base, token }));
+const { api } = engineClient(() => engine);
 
 /** Starts a replay and follows it on the WebSocket `jobs` stream until it ends. */
-async function replay(body: unknown, onEvent?: (job: Job) => void): Promise<Job> {
-  const socket = new WebSocket(wsUrl, ['logscope.v1', `bearer.${token}`]);
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  try {
-    const job = await api<Job>('POST', '/replays', body);
-    return await new Promise<Job>((resolve, reject) => {
-      socket.on('message', (raw) => {
-        const message = JSON.parse(String(raw));
-        if (message.op === 'error') reject(new Error(JSON.stringify(message.error)));
-        const data = message.data as Job | undefined;
-        if (message.op !== 'event' || !data) return;
-        onEvent?.(data);
-        if (data.finishedAt !== null) resolve(data);
-      });
-      socket.send(
-        JSON.stringify({ op: 'subscribe', id: 'r', stream: 'jobs', params: { job: job.id } }),
-      );
-    });
-  } finally {
-    socket.close();
-  }
-}
+const replay = (body: unknown, onEvent?: (job: Job) => void) =>
+  followJob(engine, () => api<Job>('POST', '/replays', body), onEvent);
 
 interface KcatMessage {
   partition: number;

@@ -10,24 +10,16 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import kafkajs, { type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { ExportResult, ImportResult, Job } from '../../engine/api';
 import type { DownloadTicket, UploadResult } from '../../engine/api/transfer';
 import { startBroker, type RunningBroker } from '../support/broker';
-import {
-  builtFile,
-  startNodeProcess,
-  temporaryDir,
-  type RunningProcess,
-} from '../support/processes';
-import { engineClient } from '../support/engineClient';
+import { startEngine, type RunningEngine } from '../support/engine';
+import { temporaryDir } from '../support/processes';
+import { engineClient, followJob } from '../support/engineClient';
 
 const { Kafka, logLevel } = kafkajs;
-const token = randomBytes(32).toString('hex');
 let broker: RunningBroker;
-let engine: RunningProcess;
-let base: string;
-let wsUrl: string;
+let engine: RunningEngine;
 let kafka: InstanceType<typeof Kafka>;
 let producer: Producer;
 let dir: string;
@@ -46,25 +38,7 @@ const sent: Sent[] = [];
 
 beforeAll(async () => {
   broker = await startBroker(['--config', 'group.initial.rebalance.delay.ms=0']);
-  const started = await startNodeProcess(
-    builtFile('engine/cli.js'),
-    [
-      '--data-dir',
-      await temporaryDir('transfer-engine'),
-      '--port',
-      '0',
-      '--broker',
-      broker.bootstrap,
-      '--broker-admin',
-      broker.adminUrl,
-      '--no-demo',
-    ],
-    /^\{"event":"ready","port":(\d+)\}$/,
-    { LOGSCOPE_TOKEN: token },
-  );
-  engine = started.process;
-  base = `http://127.0.0.1:${started.match[1]}/api/v1`;
-  wsUrl = `ws://127.0.0.1:${started.match[1]}/api/v1/ws`;
+  engine = await startEngine({ name: 'transfer-engine', broker, args: ['--no-demo'] });
   dir = await temporaryDir('transfer-files');
   kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
   producer = kafka.producer();
@@ -112,33 +86,15 @@ afterAll(async () => {
   expect(await broker?.process.stop()).toBe(0);
 });
 
-const { api, apiError } = engineClient(() => ({ base, token }));
+const { api, apiError } = engineClient(() => engine);
 
 async function createTopic(name: string, partitions: number) {
   await api('POST', '/clusters/local/topics', { name, partitions, configs: {} });
 }
 
 /** Starts a job and waits for its end on the WebSocket `jobs` stream. */
-async function runJob(path: string, body: unknown): Promise<Job> {
-  const socket = new WebSocket(wsUrl, ['logscope.v1', `bearer.${token}`]);
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  try {
-    const job = await api<Job>('POST', path, body);
-    return await new Promise<Job>((resolve, reject) => {
-      socket.on('message', (raw) => {
-        const message = JSON.parse(String(raw));
-        if (message.op === 'error') reject(new Error(JSON.stringify(message.error)));
-        const data = message.data as Job | undefined;
-        if (message.op === 'event' && data && data.finishedAt !== null) resolve(data);
-      });
-      socket.send(
-        JSON.stringify({ op: 'subscribe', id: 'j', stream: 'jobs', params: { job: job.id } }),
-      );
-    });
-  } finally {
-    socket.close();
-  }
-}
+const runJob = (path: string, body: unknown) =>
+  followJob(engine, () => api<Job>('POST', path, body));
 
 /** Everything in a topic, per partition in offset order, read by a kafkajs consumer. */
 async function consumeAll(topic: string, count: number) {
@@ -260,7 +216,7 @@ describe('export and import', () => {
     const ticket = await api<DownloadTicket>('POST', `/jobs/${exported.id}/download`);
     expect(ticket.fileName).toMatch(new RegExp(`^${SOURCE.replace('.', '\\.')}-.+\\.jsonl$`));
     expect(ticket.url).toMatch(/^\/api\/v1\/downloads\/[A-Za-z0-9_-]+$/);
-    const origin = new URL(base).origin;
+    const origin = new URL(engine.base).origin;
 
     // The link needs no bearer token (a browser navigates to it), and works once.
     const download = await fetch(`${origin}${ticket.url}`);
@@ -287,16 +243,19 @@ describe('export and import', () => {
     expect(notExport.status).toBe(400);
 
     // Upload: the bytes as the body, with the token; the name is cut down to a safe file name.
-    const unauthorised = await fetch(`${base}/uploads?name=x.jsonl`, {
+    const unauthorised = await fetch(`${engine.base}/uploads?name=x.jsonl`, {
       method: 'POST',
       body: bytes,
     });
     expect(unauthorised.status).toBe(401);
     const upload = await fetch(
-      `${base}/uploads?name=${encodeURIComponent('../../up "load".jsonl')}`,
+      `${engine.base}/uploads?name=${encodeURIComponent('../../up "load".jsonl')}`,
       {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+        headers: {
+          authorization: `Bearer ${engine.token}`,
+          'content-type': 'application/octet-stream',
+        },
         body: bytes,
       },
     );

@@ -1,4 +1,12 @@
-/** JSON calls to a running engine's API, with its token, for cross-process tests. */
+/** JSON calls and WebSockets to a running engine's API, with its token, for cross-process tests. */
+import WebSocket from 'ws';
+import type { Job } from '../../engine/api';
+
+/** Where an engine's API is (`http://127.0.0.1:PORT/api/v1`) and the token it wants. */
+export interface EngineTarget {
+  base: string;
+  token: string;
+}
 
 export interface EngineCallError extends Error {
   status: number;
@@ -10,7 +18,7 @@ export interface EngineCallError extends Error {
  * `api` resolves with the parsed body and rejects with an `EngineCallError` on a non-2xx;
  * `apiError` expects the call to fail and resolves with that error.
  */
-export function engineClient(target: () => { base: string; token: string }) {
+export function engineClient(target: () => EngineTarget) {
   async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
     const { base, token } = target();
     const response = await fetch(`${base}${path}`, {
@@ -41,4 +49,45 @@ export function engineClient(target: () => { base: string; token: string }) {
   }
 
   return { api, apiError };
+}
+
+/** Opens the engine's WebSocket, with the token as its subprotocol, and resolves once it is open. */
+export async function openEngineSocket({ base, token }: EngineTarget): Promise<WebSocket> {
+  const socket = new WebSocket(`${base.replace(/^http/, 'ws')}/ws`, [
+    'logscope.v1',
+    `bearer.${token}`,
+  ]);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  return socket;
+}
+
+/**
+ * Starts a job with `start` and follows it on the WebSocket `jobs` stream until it ends, with
+ * each update passed to `onEvent`. The socket is open before the job starts, so no update of
+ * a short job is missed; a stream error rejects with the engine's error.
+ */
+export async function followJob(
+  target: EngineTarget,
+  start: () => Promise<Job>,
+  onEvent?: (job: Job) => void,
+): Promise<Job> {
+  const socket = await openEngineSocket(target);
+  try {
+    const job = await start();
+    return await new Promise<Job>((resolve, reject) => {
+      socket.on('message', (raw) => {
+        const message = JSON.parse(String(raw));
+        if (message.op === 'error') reject(new Error(JSON.stringify(message.error)));
+        const data = message.data as Job | undefined;
+        if (message.op !== 'event' || !data) return;
+        onEvent?.(data);
+        if (data.finishedAt !== null) resolve(data);
+      });
+      socket.send(
+        JSON.stringify({ op: 'subscribe', id: 'j', stream: 'jobs', params: { job: job.id } }),
+      );
+    });
+  } finally {
+    socket.close();
+  }
 }
