@@ -49,7 +49,8 @@ export const StrataSpec = z.discriminatedUnion('by', [
 export type StrataSpec = z.infer<typeof StrataSpec>;
 
 export const HistogramRequest = z.object({
-  rule: z.enum(['freedman-diaconis', 'sturges', 'fixed-width']).default('freedman-diaconis'),
+  /** 'log': log-spaced bins for positive values spread over orders of magnitude. */
+  rule: z.enum(['freedman-diaconis', 'sturges', 'fixed-width', 'log']).default('freedman-diaconis'),
   width: z.number().positive().optional(),
 });
 

@@ -47,6 +47,46 @@ describe('histogram rules (numpy.histogram as reference)', () => {
   });
 });
 
+describe('log-spaced bins', () => {
+  // Amounts spread over four orders of magnitude, as in demo.orders: 1, 10, 100, 1000, 10000.
+  const DECADES = [1, 2, 3, 10, 20, 30, 100, 200, 300, 1000, 2000, 3000, 10000];
+
+  it('spaces edges evenly in log10 so every order of magnitude gets bins', () => {
+    const result = histogram(DECADES, { rule: 'log' });
+    expect(result.rule).toBe('log');
+    expect(result.edges[0]).toBe(1);
+    expect(result.edges.at(-1)).toBe(10000);
+    // log10 IQR = log10(1000) − log10(10) = 2; FD width 2·2·13^(−1/3) = 1.70 → ⌈4 / 1.70⌉ = 3 bins.
+    expectEdges(result.edges, [1, 10 ** (4 / 3), 10 ** (8 / 3), 10000]);
+    expect(result.binWidth).toBeCloseTo(4 / 3, 12);
+    expect(result.counts).toEqual([5, 4, 4]);
+    // Equal-width bins put most of the same values into the first bin.
+    expect(histogram(DECADES).counts[0]).toBe(9);
+  });
+
+  it('counts every value once and keeps edges increasing (random positive data)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 1e-300, max: 1e300, noNaN: true }), { minLength: 1 }),
+        (values) => {
+          const result = histogram(values, { rule: 'log' });
+          expect(result.counts.reduce((a, b) => a + b, 0)).toBe(values.length);
+          result.edges.forEach(
+            (edge, i) => i && expect(edge).toBeGreaterThan(result.edges[i - 1]!),
+          );
+        },
+      ),
+    );
+  });
+
+  it('falls back to Freedman–Diaconis, saying why, when a value is not positive', () => {
+    const result = histogram([0, ...DECADES], { rule: 'log' });
+    expect(result.rule).toBe('freedman-diaconis');
+    expect(result.fallback).toMatch(/need values > 0, the smallest is 0/);
+    expect(result.counts.reduce((a, b) => a + b, 0)).toBe(DECADES.length + 1);
+  });
+});
+
 describe('histogram guards', () => {
   it('returns no bins for no values and one bin around a single value', () => {
     expect(histogram([])).toMatchObject({ edges: [], counts: [], rule: 'empty' });

@@ -2,7 +2,10 @@
  * Histogram binning: bin edges by a rule, and counts.
  *
  * Rules: Freedman–Diaconis (the default: width 2·IQR·n^(−1/3), robust to outliers), Sturges
- * (⌈log₂ n⌉ + 1 bins), or a fixed width on request. FD and Sturges edges span exactly
+ * (⌈log₂ n⌉ + 1 bins), a fixed width on request, or log-spaced: Freedman–Diaconis applied to
+ * log₁₀ of the values, for positive values spread over orders of magnitude (amounts, sizes,
+ * latencies), where equal-width bins put nearly everything in the first one. FD, Sturges and
+ * log-spaced edges span exactly
  * [min, max] (as numpy's `histogram_bin_edges`); fixed-width edges are aligned to multiples
  * of the width (width 10 gives 0, 10, 20, …), which is what a person asking for it expects.
  * Every bin is half-open [a, b) except the last, which is closed [a, b], so max is counted.
@@ -14,7 +17,7 @@
  * can separate, are handled without producing equal or infinite edges.
  */
 
-export type BinRule = 'freedman-diaconis' | 'sturges' | 'fixed-width';
+export type BinRule = 'freedman-diaconis' | 'sturges' | 'fixed-width' | 'log';
 
 export interface HistogramOptions {
   /** 'freedman-diaconis' unless given. */
@@ -30,7 +33,7 @@ export interface BinSpec {
   edges: number[];
   /** The rule that produced the edges ('single-value' and 'empty' are the guards). */
   rule: BinRule | 'single-value' | 'empty';
-  /** The nominal bin width. */
+  /** The nominal bin width; for 'log', in log₁₀ units (each edge is 10^binWidth × the last). */
   binWidth: number;
   /** True when the rule asked for more than `maxBins` bins. */
   capped: boolean;
@@ -53,6 +56,9 @@ export interface BinInputs {
   min: number | null;
   max: number | null;
   iqr?: number | null;
+  /** Quartiles, for log-spaced bins (the IQR of log₁₀ values is log₁₀ q3 − log₁₀ q1). */
+  q1?: number | null;
+  q3?: number | null;
 }
 
 const DEFAULT_MAX_BINS = 200;
@@ -80,8 +86,15 @@ export function binEdges(data: BinInputs, options: HistogramOptions = {}): BinSp
       capped: false,
     };
   }
+  if (rule === 'log') {
+    if (min > 0) return logEdges(data as BinInputs & { min: number; max: number }, maxBins);
+    return {
+      ...binEdges(data, { ...options, rule: 'freedman-diaconis' }),
+      fallback: `log-spaced bins need values > 0, the smallest is ${min}`,
+    };
+  }
   const range = spread(min, max);
-  let used: BinRule = rule;
+  let used: Exclude<BinRule, 'log'> = rule;
   let fallback: string | undefined;
   let wanted: number;
   if (rule === 'fixed-width') {
@@ -128,9 +141,16 @@ export function histogramSorted(
   options: HistogramOptions = {},
 ): Histogram {
   const n = sorted.length;
-  const iqr = n ? quartileSpread(sorted) : null;
+  const { q1, q3 } = n ? quartiles(sorted) : { q1: null, q3: null };
   const spec = binEdges(
-    { count: n, min: n ? sorted[0]! : null, max: n ? sorted[n - 1]! : null, iqr },
+    {
+      count: n,
+      min: n ? sorted[0]! : null,
+      max: n ? sorted[n - 1]! : null,
+      iqr: q1 === null || q3 === null ? null : q3 - q1,
+      q1,
+      q3,
+    },
     options,
   );
   return { ...spec, ...countInto(sorted, spec.edges) };
@@ -248,7 +268,7 @@ function spread(min: number, max: number): number {
   return Number.isFinite(range) ? range : 2 * (max / 2 - min / 2);
 }
 
-function quartileSpread(sorted: ArrayLike<number>): number {
+function quartiles(sorted: ArrayLike<number>): { q1: number; q3: number } {
   const at = (p: number): number => {
     const h = (sorted.length - 1) * p;
     const i = Math.floor(h);
@@ -256,7 +276,7 @@ function quartileSpread(sorted: ArrayLike<number>): number {
     const high = sorted[Math.min(i + 1, sorted.length - 1)]!;
     return low === high ? low : low + (h - i) * (high - low);
   };
-  return at(0.75) - at(0.25);
+  return { q1: at(0.25), q3: at(0.75) };
 }
 
 /** min + i·(max − min)/bins, last edge exactly max, safe when max − min overflows. */
@@ -277,6 +297,36 @@ function resolvableBins(min: number, max: number, bins: number): number {
     candidate = Math.floor(candidate / 2);
   }
   return 1;
+}
+
+/**
+ * Edges evenly spaced in log₁₀ between min > 0 and max: as many as Freedman–Diaconis gives the
+ * log values (Sturges when the quartiles are unknown or equal), resolvable in floating point.
+ */
+function logEdges(data: BinInputs & { min: number; max: number }, maxBins: number): BinSpec {
+  const { count: n, min, max, q1, q3 } = data;
+  const low = Math.log10(min);
+  const high = Math.log10(max);
+  const logIqr = q1 && q3 && q1 > 0 && q3 > q1 ? Math.log10(q3) - Math.log10(q1) : null;
+  let wanted =
+    logIqr === null ? sturgesBins(n) : Math.ceil((high - low) / (2 * logIqr * Math.cbrt(1 / n)));
+  if (!Number.isFinite(wanted) || wanted < 1) wanted = 1;
+  let bins = Math.min(wanted, maxBins);
+  let edges = spanEdges(low, high, bins).map((exponent) => 10 ** exponent);
+  while (bins > 1 && edges.some((edge, i) => i > 0 && !(edge > edges[i - 1]!))) {
+    bins = Math.floor(bins / 2);
+    edges = spanEdges(low, high, bins).map((exponent) => 10 ** exponent);
+  }
+  // 10^log₁₀(x) may differ from x in the last bit: the outer edges are the data's own.
+  edges[0] = min;
+  edges[bins] = max;
+  return {
+    edges,
+    rule: 'log',
+    binWidth: (high - low) / bins,
+    capped: wanted > bins,
+    ...(logIqr === null ? { fallback: 'quartiles unknown or equal: Sturges bin count' } : {}),
+  };
 }
 
 /** Aligned fixed-width edges, or null if the width is finer than floating point resolves. */

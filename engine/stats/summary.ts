@@ -128,7 +128,7 @@ export class NumericScan {
     };
     const rankError = this.sketch.rankErrorBound(0.01);
     const spec = binEdges(
-      { count: summary.count, min: summary.min, max: summary.max, iqr },
+      { count: summary.count, min: summary.min, max: summary.max, iqr, q1, q3 },
       options.histogram,
     );
     let histogram: Histogram;

@@ -14,6 +14,9 @@ import { startServe, type ServedApp } from '../support/processes';
 import { engineApi, openPage, topicFilled } from './browseHelpers';
 
 const SENSORS = 'demo.sensors';
+const ORDERS = 'demo.orders';
+/** engine/demo/demoData.ts DEMO_ORDER_COUNT. */
+const ORDER_COUNT = 50_000;
 /** 24 devices, one reading a minute for 12 simulated hours (engine/demo/demoData.ts). */
 const SENSOR_COUNT = 24 * 12 * 60;
 
@@ -22,7 +25,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startServe(), launchChromium()]);
-  await topicFilled(app, SENSORS, SENSOR_COUNT);
+  await Promise.all([
+    topicFilled(app, SENSORS, SENSOR_COUNT),
+    topicFilled(app, ORDERS, ORDER_COUNT),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
@@ -138,6 +144,44 @@ describe('explore values', { timeout: 120_000 }, () => {
     );
     const strata = new Set(lines.slice(1).map((line) => line.split(',')[2]));
     expect([...strata].sort()).toEqual(topic.partitions.map((p) => String(p.partition)).sort());
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('answers what $.amount looks like in demo.orders: skewed, so log-spaced bins on a hint', async () => {
+    const { page, errors } = await openPage(browser, app, `/c/local/explore?topic=${ORDERS}`);
+    // The first numeric field the topic's messages suggest is picked for a new user: $.amount.
+    await page.locator('.chip', { hasText: '$.amount' }).waitFor();
+    await page.locator('input[name="size"]').fill('2000');
+    await page.getByRole('button', { name: 'Sample', exact: true }).click();
+    const histogram = page.locator('[data-chart="histogram"]');
+    await histogram.locator('canvas').first().waitFor();
+    // One plan line and one set of warnings: the sample's own, not the plan's again.
+    expect(await page.getByLabel('Before sampling').count()).toBe(0);
+    await expect(page.getByText(/has heavy tails/).count()).resolves.toBe(1);
+    // Amounts span orders of magnitude: equal-width bins crowd them into the first bin.
+    const hint = page.locator('[data-testid="log-bins-hint"]');
+    await expect(hint.textContent()).resolves.toMatch(/span \d\.\d orders of magnitude/);
+    await page.screenshot({ path: await screenshotPath('eda-5-amount-linear'), fullPage: true });
+
+    await hint.getByRole('button', { name: 'Sample again with log-spaced bins' }).click();
+    await histogram.locator('figcaption', { hasText: 'Log-spaced bins' }).waitFor();
+    expect(await hint.count()).toBe(0);
+    await page.screenshot({ path: await screenshotPath('eda-6-amount-log'), fullPage: true });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      histogram.getByRole('button', { name: 'CSV' }).click(),
+    ]);
+    const bins = (await readFile((await download.path())!, 'utf8'))
+      .trim()
+      .split(/\r\n/)
+      .slice(1)
+      .map((line) => line.split(',').map(Number) as [number, number, number]);
+    expect(bins.reduce((sum, [, , count]) => sum + count, 0)).toBe(2000);
+    // Every bin is the same factor wide, and no bin holds most of the values any more.
+    const factor = bins[0]![1] / bins[0]![0];
+    for (const [low, high] of bins) expect(high / low).toBeCloseTo(factor, 6);
+    expect(Math.max(...bins.map(([, , count]) => count))).toBeLessThan(1000);
     expect(errors).toEqual([]);
     await page.close();
   });

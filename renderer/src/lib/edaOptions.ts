@@ -28,6 +28,33 @@ export interface ChartData {
 
 const round = (x: number) => Number(x.toPrecision(6));
 
+/** How the view names each histogram bin rule (the engine's ids are kebab-case). */
+export const BIN_RULES = [
+  { value: 'freedman-diaconis', label: 'Freedman–Diaconis' },
+  { value: 'sturges', label: 'Sturges' },
+  { value: 'fixed-width', label: 'Fixed width' },
+  { value: 'log', label: 'Log-spaced (values > 0)' },
+] as const;
+export type BinRuleOption = (typeof BIN_RULES)[number]['value'];
+
+export function binRuleLabel(rule: string): string {
+  return BIN_RULES.find((r) => r.value === rule)?.label.replace(/ \(.*\)$/, '') ?? rule;
+}
+
+/**
+ * Orders of magnitude the values span, when equal-width bins hide their shape: positive values
+ * over at least three decades with most of them in the first bin (amounts, sizes, latencies).
+ * Null when the histogram already shows the shape or log-spaced bins cannot help.
+ */
+export function logBinsWouldHelp(numeric: NumericSummary): number | null {
+  const { min, max } = numeric.stats;
+  const { rule, counts } = numeric.histogram;
+  if (rule === 'log' || min === null || max === null || !(min > 0)) return null;
+  const decades = Math.log10(max / min);
+  const total = counts.reduce((a, b) => a + b, 0);
+  return decades >= 3 && total > 0 && (counts[0] ?? 0) / total > 0.5 ? decades : null;
+}
+
 export function histogramChart(field: string, numeric: NumericSummary): ChartData {
   const { edges, counts } = numeric.histogram;
   const bins = counts.map((count, i) => ({ low: edges[i]!, high: edges[i + 1]!, count }));
@@ -50,19 +77,25 @@ export function histogramChart(field: string, numeric: NumericSummary): ChartDat
   };
 }
 
-export function boxChart(groups: { name: string; numeric: NumericSummary | null }[]): ChartData {
+/** Box plots side by side; on a log axis when asked and every whisker and outlier is > 0. */
+export function boxChart(
+  groups: { name: string; numeric: NumericSummary | null }[],
+  { log = false }: { log?: boolean } = {},
+): ChartData {
   const boxes = groups.filter((g) => g.numeric?.box);
   const data = boxes.map((g) => {
     const box = g.numeric!.box!;
     return [box.whiskers[0], box.q1, box.median, box.q3, box.whiskers[1]];
   });
   const outliers = boxes.flatMap((g, i) => g.numeric!.box!.outliers.map((o) => [i, o]));
+  const logAxis =
+    log && data.every((box) => box[0]! > 0) && outliers.every(([, value]) => value! > 0);
   return {
     option: {
       grid: { left: 60, right: 20, top: 20, bottom: 40 },
       tooltip: { trigger: 'item' },
       xAxis: { type: 'category', data: boxes.map((g) => g.name) },
-      yAxis: { type: 'value', scale: true },
+      yAxis: logAxis ? { type: 'log' } : { type: 'value', scale: true },
       series: [
         { type: 'boxplot', data },
         { type: 'scatter', data: outliers, symbolSize: 5 },
