@@ -14,6 +14,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { setPartitionLeaderEpoch } from '../protocol/records/recordBatchHeader';
+import { BatchIndexBudget } from './batchIndex';
 import { validateBatch } from './batchValidation';
 import { ConsumerGroupStore } from './consumerGroupStore';
 import type { Database } from './database';
@@ -176,6 +177,7 @@ export class CommitLog {
       groupCommit: this.groupCommit,
       now: options.now,
       readOnly: options.readOnly,
+      batchIndexBudget: new BatchIndexBudget(),
       dropRange: (gte, lt) => this.background(this.dropRange(gte, lt)),
       appended: (topic, partition, highWatermark) =>
         this.events.emit('append', { topic, partition, highWatermark }),
@@ -455,6 +457,14 @@ export class CommitLog {
   /** The partition's segments, oldest first; the last is active unless it was rolled. */
   segments(topic: string, partition: number): SegmentInfo[] {
     return logOf(this.topic(topic), partition).segments();
+  }
+
+  /**
+   * The partition's batch index (batchIndex.ts): base offsets of the batches it holds, by
+   * segment base offset, once builds in flight are done. For tests and diagnostics.
+   */
+  indexedBatches(topic: string, partition: number): Promise<Map<number, number[]>> {
+    return logOf(this.topic(topic), partition).indexedBatches();
   }
 
   /**

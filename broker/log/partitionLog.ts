@@ -16,6 +16,7 @@ import {
   setBaseOffset,
   setLogAppendTime,
 } from '../protocol/records/recordBatchHeader';
+import { PartitionBatchIndex, type BatchIndexBudget } from './batchIndex';
 import type { CheckedBatch } from './batchValidation';
 import { firstRecordAtOrAfter, readyToDecode } from './batchValidation';
 import type { ValueIterator } from 'classic-level';
@@ -102,6 +103,8 @@ export interface PartitionContext {
   readonly groupCommit: GroupCommit;
   readonly now: () => number;
   readonly readOnly: boolean;
+  /** The memory cap that the partitions' batch indexes share (batchIndex.ts). */
+  readonly batchIndexBudget: BatchIndexBudget;
   /** Deletes a key range in the background (`close()` waits for it). */
   dropRange(gte: Buffer, lt: Buffer): void;
   appended(topic: string, partition: number, highWatermark: number): void;
@@ -147,6 +150,10 @@ export class PartitionLog {
   private tailCheck: Promise<void> | undefined;
   /** Set when the tail check could not read the tail: the partition then refuses all. */
   private broken: LogError | undefined;
+  /** Where each stored batch starts, per segment, for reads that do not go on from a cursor. */
+  private readonly batchIndex: PartitionBatchIndex;
+  /** Index builds in flight (see buildIndex). */
+  private readonly indexBuilds = new Set<Promise<void>>();
 
   constructor(
     private readonly context: PartitionContext,
@@ -157,7 +164,9 @@ export class PartitionLog {
     private record: PartitionRecord,
     /** Oldest first; the last one is the active segment unless it has been rolled. */
     private segmentList: SegmentRecord[],
-  ) {}
+  ) {
+    this.batchIndex = new PartitionBatchIndex(context.batchIndexBudget);
+  }
 
   static emptyRecord(): PartitionRecord {
     return { logStartOffset: 0, logEndOffset: 0, indexMaxTimestamp: -1, bytesSinceIndexEntry: 0 };
@@ -209,6 +218,7 @@ export class PartitionLog {
     await this.exclusive(async () => {
       this.removed = true;
       this.closeCursors();
+      this.batchIndex.clear();
     });
   }
 
@@ -276,6 +286,8 @@ export class PartitionLog {
     };
     const operations: WriteOperation[] = [];
     const results: AppendResult[] = [];
+    /** Each batch's segment, for the batch index once the write succeeded. */
+    const indexed: { segmentBase: number; baseOffset: number; created: boolean }[] = [];
     let durable = false;
 
     for (const job of jobs) {
@@ -314,6 +326,7 @@ export class PartitionLog {
         touched.add(segment);
       }
       const active = own(segments.length - 1);
+      indexed.push({ segmentBase: active.baseOffset, baseOffset, created: newSegment });
       active.lastOffset = lastOffset;
       active.lastBatchOffset = baseOffset;
       active.bytes += bytes.length;
@@ -374,6 +387,9 @@ export class PartitionLog {
     }
     this.record = record;
     this.segmentList = segments;
+    for (const { segmentBase, baseOffset, created } of indexed) {
+      this.batchIndex.appended(segmentBase, baseOffset, created);
+    }
     jobs.forEach((job, i) => job.resolve(results[i]!));
     this.context.appended(this.topicName, this.partition, record.logEndOffset);
   }
@@ -409,12 +425,13 @@ export class PartitionLog {
     let first: Buffer | undefined;
     if (!cursor) {
       // A read that does not go on from an earlier one (a new consumer, a seek, a sampled
-      // offset) starts with the batch holding the offset: one reverse seek. When that batch
-      // alone fills the fetch — a random read asking for one batch — no forward iterator is
-      // opened at all, which halves the cost of a random read.
-      const containing = await this.batchContaining(offset);
+      // offset) starts with the batch holding the offset: one `get` through the batch index
+      // (or one reverse seek). When that batch about fills the fetch — a random read asking
+      // for one batch — no forward iterator is opened at all: it would cost more than the
+      // batch, and hold a batch back that the reader most likely does not want.
+      const containing = await this.batchAt(offset);
       const next = lastOffsetOf(containing) + 1;
-      if (containing.length >= maxBytes || next >= logEndOffset) {
+      if (containing.length + this.averageBatchBytes() >= maxBytes || next >= logEndOffset) {
         result.batches.push(containing);
         result.bytes = containing.length;
         return result;
@@ -426,8 +443,7 @@ export class PartitionLog {
     try {
       // Ask for as many batches as probably fit (by the recent average size), so that one
       // trip to LevelDB usually does, and little is read only to be dropped.
-      const recent = this.segmentList.at(-1);
-      let averageSize = recent && recent.batches > 0 ? recent.bytes / recent.batches : maxBytes;
+      let averageSize = this.averageBatchBytes() || maxBytes;
       if (first) {
         result.batches.push(first);
         result.bytes += first.length;
@@ -523,7 +539,87 @@ export class PartitionLog {
     for (const cursor of [...this.cursors]) this.dropCursor(cursor);
   }
 
-  /** The stored batch whose offsets include `offset` (which is inside the log). */
+  /** The average batch size of the newest segment (0 when it has none). */
+  private averageBatchBytes(): number {
+    const recent = this.segmentList.at(-1);
+    return recent && recent.batches > 0 ? recent.bytes / recent.batches : 0;
+  }
+
+  /**
+   * The stored batch whose offsets include `offset` (which is inside the log): one `get` of
+   * the key the batch index names, or, where the segment is not indexed, one reverse seek
+   * (and the segment's index is built in the background once reads keep landing there).
+   */
+  private async batchAt(offset: number): Promise<Buffer> {
+    const segment = this.segmentHolding(offset);
+    if (!segment) return this.batchContaining(offset);
+    const base = this.batchIndex.lookup(segment.baseOffset, offset);
+    if (base === undefined) {
+      if (this.batchIndex.wantsBuild(segment.baseOffset)) this.buildIndex(segment.baseOffset);
+      return this.batchContaining(offset);
+    }
+    const batch = await this.context.db.get(batchKey(this.topicId, this.partition, base));
+    if (!batch || baseOffsetOf(batch) !== base || lastOffsetOf(batch) < offset) {
+      this.checkOffset(offset); // retention may have just deleted it
+      throw new LogError(
+        'KAFKA_STORAGE_ERROR',
+        `The batch index of ${this.topicName}-${this.partition} names offset ${base} for ` +
+          `offset ${offset}, but ${batch ? 'the batch stored there does not hold it' : 'no batch is stored there'}`,
+      );
+    }
+    return batch;
+  }
+
+  /** The segment whose offsets include `offset`, if any (the last one starting at or before it). */
+  private segmentHolding(offset: number): SegmentRecord | undefined {
+    const segments = this.segmentList;
+    let low = 0;
+    let high = segments.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (segments[mid]!.baseOffset <= offset) low = mid + 1;
+      else high = mid;
+    }
+    return low === 0 ? undefined : segments[low - 1];
+  }
+
+  /**
+   * Indexes a segment that was stored before the log was opened, from its keys (a key-only
+   * scan of the segment), in the background: reads go on with reverse seeks meanwhile.
+   */
+  private buildIndex(segmentBase: number): void {
+    const i = this.segmentList.findIndex((segment) => segment.baseOffset === segmentBase);
+    const end = Math.min(this.segmentList[i + 1]?.baseOffset ?? Infinity, this.record.logEndOffset);
+    const load = async (): Promise<number[]> => {
+      const offsets: number[] = [];
+      const keys = this.context.db.keys({
+        gte: batchKey(this.topicId, this.partition, segmentBase),
+        lt: batchKey(this.topicId, this.partition, end),
+      });
+      try {
+        for (let chunk = await keys.nextv(1024); chunk.length > 0; chunk = await keys.nextv(1024))
+          for (const key of chunk) offsets.push(offsetOfBatchKey(key));
+      } finally {
+        await keys.close();
+      }
+      return offsets;
+    };
+    // A failed build leaves the segment unindexed: reads keep the reverse seek, nothing is lost.
+    const build = this.batchIndex.build(segmentBase, load).catch(() => {});
+    this.indexBuilds.add(build);
+    void build.finally(() => this.indexBuilds.delete(build));
+  }
+
+  /**
+   * The indexed segments and their batches' base offsets, once the builds in flight are done
+   * (for tests and diagnostics).
+   */
+  async indexedBatches(): Promise<Map<number, number[]>> {
+    await Promise.all(this.indexBuilds);
+    return this.batchIndex.snapshot();
+  }
+
+  /** The stored batch whose offsets include `offset` (which is inside the log): one reverse seek. */
   private async batchContaining(offset: number): Promise<Buffer> {
     const [batch] = await this.context.db
       .values({
@@ -593,7 +689,7 @@ export class PartitionLog {
     const start = Math.max(entry ? decodeTimeIndexKey(entry).nextOffset : 0, logStartOffset);
     if (start >= logEndOffset) return NO_OFFSET;
     await readyToDecode();
-    const first = await this.batchContaining(start);
+    const first = await this.batchAt(start);
     const found = firstRecordAtOrAfter(first, timestamp, start);
     if (found) return found;
     const values = this.context.db.values({
@@ -713,6 +809,7 @@ export class PartitionLog {
     }
     this.record = record;
     this.segmentList = remaining;
+    this.batchIndex.dropBelow(keepFrom);
     if (doomed.length > 0) {
       const from = batchKey(this.topicId, this.partition, doomed[0]!.baseOffset);
       const to = batchKey(this.topicId, this.partition, keepFrom);
@@ -823,6 +920,7 @@ export class PartitionLog {
     if (!this.context.readOnly) await this.context.groupCommit.write(operations, true);
     this.record = record;
     this.segmentList = kept;
+    this.batchIndex.clear();
     return { topic: this.topicName, partition: this.partition, reason: problem, from, to: newEnd };
   }
 
