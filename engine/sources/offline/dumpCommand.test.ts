@@ -99,6 +99,32 @@ describe('logscope dump', () => {
     ]);
   });
 
+  it('reads and reports only the segments and damage an offset range can touch', async () => {
+    const copy = join(root, 'damaged-late');
+    await cp(fixture, copy, { recursive: true });
+    const segment = join(copy, 'events-0', '00000000000000000000.log');
+    const batches = (await dump(segment, '--batches')).lines;
+    const late = batches.find((b) => (b.baseOffset as number) > 10)!;
+    const bytes = await readFile(segment);
+    bytes[(late.position as number) + 80] = bytes[(late.position as number) + 80]! ^ 0x01;
+    await writeFile(segment, bytes);
+    // The whole segment reports the damage; a range ending before the damaged batch does not.
+    const whole = await dump(segment, '--validate');
+    expect(whole.lines.filter((l) => l.type === 'damage')).toEqual([
+      expect.objectContaining({ offset: late.baseOffset, kind: 'CRC_MISMATCH' }),
+    ]);
+    const early = await dump(segment, '--validate', '--to-offset', String(late.baseOffset - 1));
+    expect(early.code).toBe(0);
+    expect(early.lines).toEqual([expect.objectContaining({ type: 'summary', damage: 0 })]);
+    // Segments wholly outside the range are not even opened: events-0 has several.
+    const all = (await dump(join(copy, 'events-0'), '--validate')).lines.at(-1)!;
+    const first = (await dump(join(copy, 'events-0'), '--validate', '--to-offset', '0')).lines.at(
+      -1,
+    )!;
+    expect(first.files).toBe(1);
+    expect(all.files as number).toBeGreaterThan(1);
+  });
+
   it('says what is wrong with a path it cannot dump', async () => {
     const missing = await dump(join(root, 'nothing-here'));
     expect(missing.code).toBe(2);

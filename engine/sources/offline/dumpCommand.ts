@@ -134,7 +134,7 @@ export async function runDump(argv: string[], output?: DumpOutput): Promise<numb
   try {
     for (const topic of source.topicNames()) {
       for (const partition of source.partitions(topic)) {
-        for (const files of partition.segmentFiles()) {
+        for (const files of filesInRange(partition.segmentFiles(), from, to)) {
           summary.files++;
           const handle = await open(files.log, 'r');
           const lines: string[] = [];
@@ -181,7 +181,9 @@ export async function runDump(argv: string[], output?: DumpOutput): Promise<numb
           } finally {
             await handle.close();
           }
-          for (const damage of failed) {
+          // Damage past --to-offset is outside what was asked for. Damage before --from-offset
+          // stays: a damaged batch's own offsets are unknown, so it may hold some of the range.
+          for (const damage of failed.filter((d) => d.offset === null || d.offset <= to)) {
             summary.damage++;
             await out.write(
               JSON.stringify({ type: 'damage', topic, partition: partition.partition, ...damage }),
@@ -331,4 +333,16 @@ function describeEntry(
       }),
     );
   }
+}
+
+/**
+ * The segment files that can hold offsets from..to: a segment holds offsets from its base up to
+ * the next segment's base, so files starting past `to`, or followed by one starting at or
+ * before `from`, are not read at all.
+ */
+function filesInRange<T extends { baseOffset: number }>(files: T[], from: number, to: number): T[] {
+  const sorted = [...files].sort((a, b) => a.baseOffset - b.baseOffset);
+  return sorted.filter(
+    (file, i) => file.baseOffset <= to && !(sorted[i + 1] && sorted[i + 1]!.baseOffset <= from),
+  );
 }
