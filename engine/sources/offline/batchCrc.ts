@@ -49,11 +49,19 @@ export function entryCrcError(entry: GoodEntry): CorruptRecordBatchError | null 
     return checked?.kind === 'corrupt' ? checked.error : null;
   }
   const bytes = entry.bytes;
-  const stored = bytes.readUInt32BE(CRC_OFFSET);
   const fast = nativeCrc32c();
   const computed = fast
     ? fast(bytes.subarray(CRC_FROM)) >>> 0
     : computeRecordBatchCrc(bytes, 0, bytes.length);
+  return batchCrcError(entry, computed);
+}
+
+/** The batch's CRC mismatch against the CRC computed for it (crcWorker.ts), or null. */
+export function batchCrcError(
+  entry: Extract<GoodEntry, { kind: 'batch' }>,
+  computed: number,
+): CorruptRecordBatchError | null {
+  const stored = entry.bytes.readUInt32BE(CRC_OFFSET);
   if (stored === computed) return null;
   return new CorruptRecordBatchError(
     'CRC_MISMATCH',

@@ -6,12 +6,21 @@
  * in two, and its head (copied into room kept free before the next chunk) is joined to the
  * next chunk without copying that chunk.
  *
- * Each returned chunk is valid until the next `read`: its buffer is then reused.
+ * Each returned chunk is valid until the next `read` (with `keepPrevious`: until the one after):
+ * its buffer is then reused. With `shared`, chunks live in SharedArrayBuffers, so that a
+ * worker thread can read them without a copy (crcWorker.ts).
  */
 import type { FileHandle } from 'node:fs/promises';
 
 /** Room before each chunk for the head of an entry the previous chunk cut in two. */
 const CARRY_BYTES = 1024 * 1024;
+
+export interface ChunkReaderOptions {
+  /** Keep the chunk handed out before the last one valid too (a pipelined walk decodes it). */
+  keepPrevious?: boolean;
+  /** Chunks in SharedArrayBuffers (a worker thread reads them). */
+  shared?: boolean;
+}
 
 interface Pending {
   buffer: Buffer;
@@ -24,11 +33,14 @@ export class ChunkReader {
   private pending: Pending | null = null;
   /** The chunk handed out last: its buffer, the file range it holds, and where in the buffer. */
   private current: { buffer: Buffer; start: number; end: number; at: number } | null = null;
+  /** The buffer of the chunk handed out before `current`, kept valid with `keepPrevious`. */
+  private previous: Buffer | null = null;
 
   constructor(
     private readonly handle: FileHandle,
     private readonly size: number,
     private readonly chunkBytes: number,
+    private readonly options: ChunkReaderOptions = {},
   ) {}
 
   /**
@@ -57,7 +69,7 @@ export class ChunkReader {
       );
       const bytesRead = await pending.read;
       if (carried + bytesRead >= want) {
-        this.release(current.buffer);
+        this.retire(current.buffer);
         const data = pending.buffer.subarray(CARRY_BYTES - carried, CARRY_BYTES + bytesRead);
         this.handOut(pending.buffer, position, position + data.length, CARRY_BYTES - carried);
         return data;
@@ -67,11 +79,11 @@ export class ChunkReader {
       await pending.read.catch(() => 0); // not this range: let it finish, then drop it
       this.release(pending.buffer);
     }
-    if (current !== null) this.release(current.buffer);
+    if (current !== null) this.retire(current.buffer);
     this.current = null;
     // A direct read: the first chunk, a jump, or an entry larger than the room kept for it.
     // No larger than what is left of the file: a walk of a segment's tail reads little.
-    const buffer = Buffer.allocUnsafe(
+    const buffer = this.allocate(
       CARRY_BYTES + Math.max(want, Math.min(this.chunkBytes, this.size - position)),
     );
     const length = Math.min(buffer.length - CARRY_BYTES, this.size - position);
@@ -85,11 +97,24 @@ export class ChunkReader {
   private handOut(buffer: Buffer, start: number, end: number, at: number): void {
     this.current = { buffer, start, end, at };
     if (end >= this.size) return;
-    const next = this.spare.pop() ?? Buffer.allocUnsafe(CARRY_BYTES + this.chunkBytes);
+    const next = this.spare.pop() ?? this.allocate(CARRY_BYTES + this.chunkBytes);
     const length = Math.min(next.length - CARRY_BYTES, this.size - end);
     const read = this.handle.read(next, CARRY_BYTES, length, end).then((r) => r.bytesRead);
     read.catch(() => {}); // reported by the `read` that awaits it
     this.pending = { buffer: next, start: end, read };
+  }
+
+  private allocate(bytes: number): Buffer {
+    return this.options.shared
+      ? Buffer.from(new SharedArrayBuffer(bytes))
+      : Buffer.allocUnsafe(bytes);
+  }
+
+  /** A handed-out chunk's buffer is done with: at once, or after one more chunk. */
+  private retire(buffer: Buffer): void {
+    if (!this.options.keepPrevious) return this.release(buffer);
+    if (this.previous !== null) this.release(this.previous);
+    this.previous = buffer;
   }
 
   private release(buffer: Buffer): void {

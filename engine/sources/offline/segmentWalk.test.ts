@@ -2,7 +2,8 @@
  * The walk reads a segment in chunks with the next one on its way (chunkReader.ts): whatever
  * the chunk size, entries cut in two by a chunk, entries larger than a chunk and larger than
  * the room kept for a cut entry's head, it must find exactly what one read of the whole file
- * finds — and stop cleanly on damage.
+ * finds — and stop cleanly on damage. With the CRCs checked on the worker thread one chunk
+ * ahead (crcWorker.ts), it must find exactly what it finds checking them itself.
  */
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initCompression } from '../../../broker/protocol/records';
 import { buildBatch } from '../../../broker/log/testing/recordBatches';
 import { at, kafkajsRecords } from './testing/kafkaDirFixture';
+import { crcWorkerAvailable } from './crcWorker';
 import { walkSegment, type SegmentWalk } from './segmentWalk';
 
 let root: string;
@@ -45,19 +47,29 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function walk(file: string, size: number, chunkBytes?: number): Promise<SegmentWalk> {
+async function walk(
+  file: string,
+  size: number,
+  chunkBytes?: number,
+  crcWorker = false,
+): Promise<SegmentWalk> {
   const handle = await open(file, 'r');
   try {
     const visited: number[] = [];
     const result = await walkSegment(handle, 'x.log', size, {
       verifyCrc: true,
+      crcWorker,
       ...(chunkBytes === undefined ? {} : { chunkBytes }),
       onEntry: (entry) => {
-        if (entry.kind === 'batch') visited.push(Number(entry.header.baseOffset));
+        // From the bytes, not the header read while framing: they must still be the chunk's.
+        if (entry.kind === 'batch') visited.push(Number(entry.bytes.readBigInt64BE(0)));
       },
     });
+    const skipped = new Set(
+      result.damage.filter((d) => d.effect === 'skipped').map((d) => d.offset),
+    );
     expect(visited).toEqual(
-      written.map((w) => w.offset).filter((o) => o <= (result.lastOffset ?? -1)),
+      written.map((w) => w.offset).filter((o) => o <= (result.lastOffset ?? -1) && !skipped.has(o)),
     );
     return result;
   } finally {
@@ -95,5 +107,48 @@ describe('walking a segment in chunks', () => {
     const result = await walk(short, bytes.length, 4096);
     expect(result.damage).toHaveLength(1);
     expect(result.damage[0]!.effect).toBe('stopped');
+  });
+
+  it('finds the same with the CRCs checked on the worker thread, damage included', async () => {
+    expect(crcWorkerAvailable()).toBe(true);
+    const whole = await walk(path, bytes.length);
+    for (const chunkBytes of [1000, 65_536, 700_000]) {
+      expect(await walk(path, bytes.length, chunkBytes, true)).toEqual(whole);
+    }
+    // A flipped byte in two batches (CRC mismatch: skipped), then each way a file can end
+    // badly: cut inside a batch, a zero-filled tail, a length running far past the end.
+    const damaged = Buffer.from(bytes);
+    const startOf = (i: number) => written.slice(0, i).reduce((sum, w) => sum + w.size, 0);
+    damaged[startOf(3) + 100]! ^= 1;
+    damaged[startOf(60) + 70]! ^= 0x40;
+    const tails: [string, Buffer][] = [
+      ['crc.log', damaged],
+      ['cut.log', damaged.subarray(0, damaged.length - 10)],
+      ['zero.log', Buffer.concat([damaged, Buffer.alloc(5000)])],
+      [
+        'past.log',
+        (() => {
+          const copy = Buffer.from(damaged);
+          copy.writeInt32BE(50_000_000, startOf(70) + 8);
+          return copy;
+        })(),
+      ],
+    ];
+    for (const [name, content] of tails) {
+      const file = join(root, name);
+      await writeFile(file, content);
+      const expected = await walk(file, content.length);
+      expect(expected.damage.slice(0, 2)).toEqual([
+        expect.objectContaining({ kind: 'CRC_MISMATCH', offset: written[3]!.offset }),
+        expect.objectContaining({ kind: 'CRC_MISMATCH', offset: written[60]!.offset }),
+      ]);
+      expect(expected.damage.length).toBe(name === 'crc.log' ? 2 : 3);
+      for (const chunkBytes of [1000, 65_536, 700_000]) {
+        // Same chunks both ways: a CRC message names the byte within its chunk.
+        expect(await walk(file, content.length, chunkBytes, true), name).toEqual(
+          await walk(file, content.length, chunkBytes),
+        );
+      }
+    }
   });
 });

@@ -7,8 +7,9 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { iterateLogEntries } from '../../../broker/protocol/records';
-import { entryCrcError } from './batchCrc';
+import { batchCrcError, entryCrcError } from './batchCrc';
 import { ChunkReader } from './chunkReader';
+import { batchCrcs, crcWorkerAvailable } from './crcWorker';
 import { corruptionKind, type Damage } from './damage';
 import { lastOffsetOf, type GoodEntry } from './entryRecords';
 
@@ -38,9 +39,31 @@ export interface WalkOptions {
   start?: number;
   /** Check every entry's CRC (a full validation); else only framing is checked. */
   verifyCrc?: boolean;
+  /**
+   * Check CRCs on the worker thread (crcWorker.ts), one chunk ahead of the entries handed
+   * to `onEntry`. Default: when there is one, for a walk of more than two chunks.
+   */
+  crcWorker?: boolean;
   chunkBytes?: number;
   /** Called for each well-framed entry, with its bytes (only valid during the call). */
   onEntry?: (entry: GoodEntry, filePosition: number) => void | Promise<void>;
+}
+
+/** One chunk's entries, framed (lengths and magic checked), not yet CRC-checked nor counted. */
+interface FramedChunk {
+  chunk: Buffer;
+  /** Where the chunk starts in the file. */
+  position: number;
+  entries: GoodEntry[];
+  /** Entries whose framing is bad but whose length lets the walk go on: damage before entry `before`. */
+  skipped: { before: number; damage: Damage }[];
+  /** The damage that ends the walk, after the entries. */
+  stop: Damage | null;
+  /** Where the next chunk starts (-1: the end of the file), and the bytes it must hold. */
+  resumeAt: number;
+  need: number;
+  /** The batches' CRCs from the worker, in entry order (batches only). */
+  crcs: Promise<Uint32Array | null> | null;
 }
 
 export async function walkSegment(
@@ -64,112 +87,197 @@ export async function walkSegment(
   };
   const chunkBytes = options.chunkBytes ?? WALK_CHUNK_BYTES;
   const verifyCrc = options.verifyCrc ?? false;
-  const reader = new ChunkReader(handle, size, Math.min(chunkBytes, Math.max(size, 1)));
   let position = options.start ?? 0;
-  let lastSparse = -Infinity;
+  // Pipelined: the worker checks chunk N's CRCs while this thread counts and hands out the
+  // entries of chunk N-1, which the reader keeps valid that long.
+  const pipelined =
+    verifyCrc && (options.crcWorker ?? size - position > 2 * chunkBytes) && crcWorkerAvailable();
+  const reader = new ChunkReader(handle, size, Math.min(chunkBytes, Math.max(size, 1)), {
+    keepPrevious: pipelined,
+    shared: pipelined,
+  });
+  const counter = new EntryCounter(walk, file, verifyCrc, options.onEntry);
   /** Bytes the next read must hold: a whole entry the last chunk cut in two. */
   let need = 1;
   let stalled = 0;
+  let previous: FramedChunk | null = null;
   try {
-    walking: while (position < size) {
+    while (position < size) {
       const chunk = await reader.read(position, need);
-      need = 1;
-      let resumeAt = -1;
-      // CRCs are checked here (batchCrc.ts), not by the codec: natively where possible.
-      for (const entry of iterateLogEntries(chunk, { verifyCrc: false })) {
-        const at = position + entry.position;
-        if (entry.kind === 'truncated') {
-          const required = entry.requiredBytes;
-          // Only the chunk ends here: read on from this entry, with room for all of it.
-          if (at + entry.availableBytes < size && (required === null || at + required <= size)) {
-            if (required !== null) need = required;
-            resumeAt = at;
-            break;
-          }
-          // The file ends inside this entry: judged on all the bytes the file has after it,
-          // whichever chunk this is.
-          walk.damage.push(cutShort(file, at, chunk, entry.position, required, size));
-          walk.endPosition = at;
-          break walking;
-        }
-        if (entry.kind === 'corrupt') {
-          const zeroTail =
-            entry.sizeInBytes === null &&
-            isZeroFrom(chunk, entry.position) &&
-            at + chunk.length - entry.position >= size;
-          walk.damage.push({
+      const framed = frameChunk(chunk, position, file, size);
+      if (framed.stop === null && framed.resumeAt >= 0) {
+        // No progress twice: the entry's bytes did not come (the file shrank while being read).
+        stalled = framed.resumeAt === position ? stalled + 1 : 0;
+        if (stalled > 1) {
+          framed.stop = {
             file,
-            position: at,
-            offset: zeroTail ? null : readOffset(chunk, entry.position),
-            kind: zeroTail ? 'ZERO_FILLED_TAIL' : corruptionKind(entry.error),
-            message: zeroTail
-              ? `${size - at} zero bytes from here to the end of the file`
-              : entry.error.message,
-            effect: entry.sizeInBytes === null ? 'stopped' : 'skipped',
-          });
-          if (entry.sizeInBytes === null) {
-            walk.endPosition = at;
-            break walking;
-          }
-          continue;
+            position,
+            offset: null,
+            kind: 'TRUNCATED',
+            message: 'the file ended early while it was read (it changed on disk)',
+            effect: 'stopped',
+          };
         }
-        if (verifyCrc) {
-          const error = entryCrcError(entry);
-          if (error) {
-            walk.damage.push({
-              file,
-              position: at,
-              offset: readOffset(chunk, entry.position),
-              kind: 'CRC_MISMATCH',
-              message: error.message,
-              effect: 'skipped',
-            });
-            continue;
-          }
-        }
-        const last = lastOffsetOf(entry);
-        const first = entry.kind === 'batch' ? Number(entry.header.baseOffset) : last;
-        const maxTimestamp =
-          entry.kind === 'batch' ? Number(entry.header.maxTimestamp) : legacyTimestamp(entry.bytes);
-        if (at - lastSparse >= SPARSE_INTERVAL_BYTES) {
-          walk.offsets.push(first);
-          walk.positions.push(at);
-          walk.maxTimestamps.push(maxTimestamp);
-          lastSparse = at;
-        } else if (maxTimestamp > walk.maxTimestamps[walk.maxTimestamps.length - 1]!) {
-          walk.maxTimestamps[walk.maxTimestamps.length - 1] = maxTimestamp;
-        }
-        walk.batches++;
-        walk.records += entry.kind === 'batch' ? entry.header.recordsCount : 1;
-        walk.firstOffset ??= first;
-        walk.lastOffset = last;
-        if (entry.kind === 'batch') walk.firstTimestamp ??= Number(entry.header.baseTimestamp);
-        walk.maxTimestamp = Math.max(walk.maxTimestamp ?? -Infinity, maxTimestamp);
-        if (options.onEntry) await options.onEntry(entry, at);
       }
-      // A chunk that ended exactly between two entries: go on after it.
-      if (resumeAt < 0 && position + chunk.length < size) resumeAt = position + chunk.length;
-      if (resumeAt < 0) break;
-      // No progress twice: the entry's bytes did not come (the file shrank while being read).
-      stalled = resumeAt === position ? stalled + 1 : 0;
-      if (stalled > 1) {
-        walk.damage.push({
-          file,
-          position,
-          offset: null,
-          kind: 'TRUNCATED',
-          message: 'the file ended early while it was read (it changed on disk)',
-          effect: 'stopped',
-        });
-        walk.endPosition = position;
-        break;
+      if (pipelined) {
+        framed.crcs = workerCrcs(framed);
+        if (previous) await counter.count(previous);
+        previous = framed;
+      } else {
+        await counter.count(framed);
       }
-      position = resumeAt;
+      if (framed.stop !== null || framed.resumeAt < 0) break;
+      position = framed.resumeAt;
+      need = framed.need;
     }
+    if (previous) await counter.count(previous);
   } finally {
     await reader.close();
   }
   return walk;
+}
+
+/**
+ * Frames the entries of a chunk that starts at `position` in the file: what is whole, what
+ * damage stops the walk here, or where to read on (an entry the chunk cuts in two).
+ */
+function frameChunk(chunk: Buffer, position: number, file: string, size: number): FramedChunk {
+  const framed: FramedChunk = {
+    chunk,
+    position,
+    entries: [],
+    skipped: [],
+    stop: null,
+    resumeAt: -1,
+    need: 1,
+    crcs: null,
+  };
+  // CRCs are checked later (batchCrc.ts, crcWorker.ts), not by the codec: natively where possible.
+  for (const entry of iterateLogEntries(chunk, { verifyCrc: false })) {
+    const at = position + entry.position;
+    if (entry.kind === 'truncated') {
+      const required = entry.requiredBytes;
+      // Only the chunk ends here: read on from this entry, with room for all of it.
+      if (at + entry.availableBytes < size && (required === null || at + required <= size)) {
+        if (required !== null) framed.need = required;
+        framed.resumeAt = at;
+        return framed;
+      }
+      // The file ends inside this entry: judged on all the bytes the file has after it,
+      // whichever chunk this is.
+      framed.stop = cutShort(file, at, chunk, entry.position, required, size);
+      return framed;
+    }
+    if (entry.kind === 'corrupt') {
+      const zeroTail =
+        entry.sizeInBytes === null &&
+        isZeroFrom(chunk, entry.position) &&
+        at + chunk.length - entry.position >= size;
+      const damage: Damage = {
+        file,
+        position: at,
+        offset: zeroTail ? null : readOffset(chunk, entry.position),
+        kind: zeroTail ? 'ZERO_FILLED_TAIL' : corruptionKind(entry.error),
+        message: zeroTail
+          ? `${size - at} zero bytes from here to the end of the file`
+          : entry.error.message,
+        effect: entry.sizeInBytes === null ? 'stopped' : 'skipped',
+      };
+      if (entry.sizeInBytes === null) {
+        framed.stop = damage;
+        return framed;
+      }
+      framed.skipped.push({ before: framed.entries.length, damage });
+      continue;
+    }
+    framed.entries.push(entry);
+  }
+  // A chunk that ended exactly between two entries: go on after it.
+  if (position + chunk.length < size) framed.resumeAt = position + chunk.length;
+  return framed;
+}
+
+/** Has the worker compute the CRCs of a framed chunk's batches; null when it cannot. */
+function workerCrcs(framed: FramedChunk): Promise<Uint32Array | null> | null {
+  const ranges: number[] = [];
+  for (const entry of framed.entries) {
+    if (entry.kind !== 'batch') continue;
+    ranges.push(entry.bytes.byteOffset, entry.bytes.byteOffset + entry.sizeInBytes);
+  }
+  if (ranges.length === 0) return null;
+  return batchCrcs(framed.chunk.buffer as SharedArrayBuffer, Int32Array.from(ranges)).catch(
+    () => null, // the worker failed: this thread checks them
+  );
+}
+
+/** Checks the CRCs of framed entries, counts them into the walk and hands them out, in order. */
+class EntryCounter {
+  private lastSparse = -Infinity;
+
+  constructor(
+    private readonly walk: SegmentWalk,
+    private readonly file: string,
+    private readonly verifyCrc: boolean,
+    private readonly onEntry: WalkOptions['onEntry'],
+  ) {}
+
+  async count(framed: FramedChunk): Promise<void> {
+    const { walk, file } = this;
+    const { chunk, entries, skipped } = framed;
+    const crcs = framed.crcs ? await framed.crcs : null;
+    let batch = 0;
+    let s = 0;
+    for (let i = 0; i < entries.length; i++) {
+      while (s < skipped.length && skipped[s]!.before === i) walk.damage.push(skipped[s++]!.damage);
+      const entry = entries[i]!;
+      const at = framed.position + entry.position;
+      if (this.verifyCrc) {
+        const error =
+          crcs !== null && entry.kind === 'batch'
+            ? batchCrcError(entry, crcs[batch++]!)
+            : entryCrcError(entry);
+        if (error) {
+          walk.damage.push({
+            file,
+            position: at,
+            offset: readOffset(chunk, entry.position),
+            kind: 'CRC_MISMATCH',
+            message: error.message,
+            effect: 'skipped',
+          });
+          continue;
+        }
+      }
+      const last = lastOffsetOf(entry);
+      const first = entry.kind === 'batch' ? Number(entry.header.baseOffset) : last;
+      const maxTimestamp =
+        entry.kind === 'batch' ? Number(entry.header.maxTimestamp) : legacyTimestamp(entry.bytes);
+      if (at - this.lastSparse >= SPARSE_INTERVAL_BYTES) {
+        walk.offsets.push(first);
+        walk.positions.push(at);
+        walk.maxTimestamps.push(maxTimestamp);
+        this.lastSparse = at;
+      } else if (maxTimestamp > walk.maxTimestamps[walk.maxTimestamps.length - 1]!) {
+        walk.maxTimestamps[walk.maxTimestamps.length - 1] = maxTimestamp;
+      }
+      walk.batches++;
+      walk.records += entry.kind === 'batch' ? entry.header.recordsCount : 1;
+      walk.firstOffset ??= first;
+      walk.lastOffset = last;
+      if (entry.kind === 'batch') walk.firstTimestamp ??= Number(entry.header.baseTimestamp);
+      walk.maxTimestamp = Math.max(walk.maxTimestamp ?? -Infinity, maxTimestamp);
+      if (this.onEntry) {
+        // Awaited only when it returns a promise: a hop per batch cost more than the batch.
+        const pending = this.onEntry(entry, at);
+        if (pending) await pending;
+      }
+    }
+    while (s < skipped.length) walk.damage.push(skipped[s++]!.damage);
+    if (framed.stop !== null) {
+      walk.damage.push(framed.stop);
+      walk.endPosition = framed.stop.position;
+    }
+  }
 }
 
 /**
