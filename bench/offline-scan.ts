@@ -70,7 +70,10 @@ async function validate(path: string, size: number, decode: boolean): Promise<nu
         ? {
             onEntry: (entry) => {
               if (entry.kind === 'batch')
-                scanRecordBatch(entry.bytes, () => records++, { verifyCrc: false });
+                scanRecordBatch(entry.bytes, () => records++, {
+                  verifyCrc: false,
+                  header: entry.header,
+                });
             },
           }
         : {}),

@@ -64,6 +64,7 @@ export {
   type DecodedRecord,
   type RecordHeader,
   type DecodeRecordBatchOptions,
+  type ScanRecordBatchOptions,
   type ValidateRecordBatchOptions,
 } from './recordBatch';
 export {

@@ -15,6 +15,7 @@ import {
   computeRecordBatchCrc,
   isRecordBatchCrcValid,
   Offsets,
+  readRecordBatchHeader,
   setBaseOffset,
   setLogAppendTime,
   setPartitionLeaderEpoch,
@@ -391,6 +392,14 @@ describe('encode → decode', () => {
             );
           }
           expect(errorOf(() => validateRecordBatch(bytes))).toEqual(expected);
+          // The same with the header passed in, as a segment walk does.
+          let given = 0;
+          expect(
+            errorOf(() =>
+              scanRecordBatch(bytes, () => given++, { header: readRecordBatchHeader(bytes) }),
+            ),
+          ).toEqual(expected);
+          expect(given).toBe(seen.length);
         },
       ),
       { numRuns: 300 },

@@ -66,6 +66,14 @@ export interface DecodeRecordBatchOptions {
   maxDecompressedBytes?: number;
 }
 
+export interface ScanRecordBatchOptions extends DecodeRecordBatchOptions {
+  /**
+   * The batch's header, when the caller has read it already (`iterateLogEntries` gives it
+   * with each entry): not read again (its four int64 fields are a batch's largest fixed cost).
+   */
+  header?: RecordBatchHeader;
+}
+
 /**
  * One record as `scanRecordBatch` sees it: positions in `data` instead of objects, so that a
  * scan allocates nothing per record. The same instance is reused for every record: read what
@@ -726,12 +734,12 @@ export function decodeRecordBatch(
 export function scanRecordBatch(
   bytes: Uint8Array,
   visit: (record: RecordCursor) => void,
-  options: DecodeRecordBatchOptions = {},
+  options: ScanRecordBatchOptions = {},
 ): RecordBatchHeader {
   const buffer = asBuffer(bytes);
   const size = checkRecordBatchFraming(buffer, 0);
   if (options.verifyCrc ?? true) checkCrc(buffer, 0, size);
-  const header = readRecordBatchHeader(buffer, 0);
+  const header = options.header ?? readRecordBatchHeader(buffer, 0);
   const section = recordsSection(
     buffer,
     0,

@@ -52,7 +52,7 @@ export function entryRecords(entry: GoodEntry, partition: number): RawRecord[] {
           headers: record.headerCount === 0 ? [] : record.headers(),
         });
       },
-      { verifyCrc: false },
+      { verifyCrc: false, header },
     );
     return records;
   }
