@@ -19,6 +19,7 @@ import type { GoodEntry } from './entryRecords';
 import { lastOffsetOf } from './entryRecords';
 import { decodeInternalRecord } from './internalTopics';
 import { KafkaLogDirSource } from './kafkaLogDir';
+import { holdsSecrets } from './kraftMetadata';
 import { walkSegment } from './segmentWalk';
 
 const USAGE = `Usage: logscope dump PATH [options]
@@ -285,6 +286,11 @@ function describeEntry(
       else {
         const internal = decodeInternalRecord(topic, r.key, r.value);
         if (internal) line.decoded = internal;
+        if (topic === '__cluster_metadata' && r.value !== null && holdsSecrets(r.value)) {
+          // SCRAM credentials: `decoded` shows their lengths; the raw bytes would give them away.
+          line.value = null;
+          line.valueRedacted = true;
+        }
       }
       options.lines.push(JSON.stringify(line));
     }

@@ -6,7 +6,7 @@
  * carry their length + 1 as an unsigned varint.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeClusterMetadata, summarizeClusterMetadata } from './kraftMetadata';
+import { decodeClusterMetadata, holdsSecrets, summarizeClusterMetadata } from './kraftMetadata';
 import { METADATA_RECORD_SPECS } from './kraftMetadataSchemas';
 
 /** Hex pieces, spaces allowed, joined into one buffer. */
@@ -204,6 +204,17 @@ describe('KRaft __cluster_metadata records', () => {
       expect(text).not.toContain(secret);
     }
     expect(summarizeClusterMetadata(record)).toContain('salt=<3 bytes, not shown>');
+  });
+
+  it('a UserScramCredentialRecord of a newer version keeps no raw body: it holds credentials', () => {
+    const value = hex('01 0b 01', '06 616c696365', '02', '04 a1a2a3', '00');
+    const record = decoded(value);
+    expect(record.body).toBeUndefined();
+    expect(record.note).toBe(
+      'version 1 of UserScramCredentialRecord is newer than this reader knows; the body holds credentials and is not shown',
+    );
+    expect(holdsSecrets(value)).toBe(true);
+    expect(holdsSecrets(hex('01 02 00'))).toBe(false);
   });
 
   it('ConfigRecord with a null value (a deleted config)', () => {

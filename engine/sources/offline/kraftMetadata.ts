@@ -63,11 +63,10 @@ export function decodeClusterMetadata(value: Buffer): ClusterMetadataResult {
   }
   const typeName = metadataRecordTypeName(type);
   const header = { kind: 'clusterMetadata' as const, frameVersion, type, typeName, version };
-  const raw = (note: string): ClusterMetadataRecord => ({
-    ...header,
-    note,
-    body: value.subarray(reader.offset).toString('base64'),
-  });
+  const raw = (note: string): ClusterMetadataRecord =>
+    typeHoldsSecrets(type)
+      ? { ...header, note: `${note}; the body holds credentials and is not shown` }
+      : { ...header, note, body: value.subarray(reader.offset).toString('base64') };
   if (frameVersion !== FRAME_VERSION) {
     return raw(
       `frame version ${frameVersion} is not one this reader knows (only ${FRAME_VERSION})`,
@@ -189,6 +188,26 @@ function int64(value: bigint): number | string {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
     ? Number(value)
     : value.toString();
+}
+
+/**
+ * Whether a metadata record value is of a type that carries credentials (SCRAM keys), decoded
+ * or not: its raw bytes must not be shown either, or redacting the decoded fields would be for
+ * nothing.
+ */
+export function holdsSecrets(value: Buffer): boolean {
+  try {
+    const reader = new Reader(value);
+    reader.unsignedVarint();
+    return typeHoldsSecrets(reader.unsignedVarint());
+  } catch {
+    return false;
+  }
+}
+
+function typeHoldsSecrets(type: number): boolean {
+  const spec = METADATA_RECORD_SPECS[type];
+  return spec !== undefined && 'fields' in spec && spec.fields.some((field) => field.secret);
 }
 
 const SUMMARY_LIMIT = 240;
