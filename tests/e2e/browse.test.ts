@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../support/browser';
 import { startServe, type ServedApp } from '../support/processes';
-import { engineApi, injectionTraces, kcatProduce, openPage } from './browseHelpers';
+import { engineApi, injectionTraces, kcatProduce, localBootstrap, openPage } from './browseHelpers';
 
 let app: ServedApp;
 let browser: Browser;
@@ -25,18 +25,7 @@ beforeAll(async () => {
     startServe(['--broker-config', 'message.max.bytes=16777216']),
     launchChromium(),
   ]);
-  // The UI says when the local broker is up; then the engine knows its address.
-  const { page } = await openPage(browser, app);
-  await page
-    .locator('[data-testid="status"][data-state="up"]', { hasText: 'Local broker' })
-    .waitFor();
-  await page.close();
-  const status = await engineApi<{ broker: { bootstrapServer: string | null } }>(
-    app,
-    'GET',
-    '/status',
-  );
-  bootstrap = status.broker.bootstrapServer!;
+  bootstrap = await localBootstrap(browser, app);
   expect(bootstrap).toMatch(/:\d+$/);
 
   await engineApi(app, 'POST', '/clusters/local/topics', {

@@ -5,8 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import kafkajs, { type Message } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
 import type { ServedApp } from '../support/processes';
+
+const { Kafka, logLevel } = kafkajs;
 
 export const KCAT_PATH = process.env.KCAT_PATH ?? '/usr/bin/kcat';
 
@@ -55,6 +58,42 @@ export async function engineApi<T>(
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/**
+ * The local broker's bootstrap server, once the UI shows the broker up: from then on the
+ * engine knows its address. The page that waited is closed again.
+ */
+export async function localBootstrap(browser: Browser, app: ServedApp): Promise<string> {
+  const { page } = await openPage(browser, app);
+  await page
+    .locator('[data-testid="status"][data-state="up"]', { hasText: 'Local broker' })
+    .waitFor();
+  await page.close();
+  const status = await engineApi<{ broker: { bootstrapServer: string | null } }>(
+    app,
+    'GET',
+    '/status',
+  );
+  if (!status.broker.bootstrapServer)
+    throw new Error('The UI shows the local broker up, but /status names no bootstrap server.');
+  return status.broker.bootstrapServer;
+}
+
+/** Produces `messages` to `topic` with kafkajs (acks from all replicas), as an outside client. */
+export async function kafkajsProduce(
+  bootstrap: string,
+  topic: string,
+  messages: Message[],
+): Promise<void> {
+  const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages });
+  } finally {
+    await producer.disconnect();
+  }
 }
 
 /** Resolves once `topic` holds at least `count` messages (the demo seeder reports nothing else). */

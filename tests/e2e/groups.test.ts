@@ -4,14 +4,12 @@
  * reset dialog previews old → new and applies it; the group is deleted. Screenshots under
  * test-results/screenshots/.
  */
-import kafkajs from 'kafkajs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshotPath } from '../support/browser';
 import { startServe, type ServedApp } from '../support/processes';
-import { engineApi, openPage } from './browseHelpers';
+import { engineApi, kafkajsProduce, localBootstrap, openPage } from './browseHelpers';
 
-const { Kafka, logLevel } = kafkajs;
 let app: ServedApp;
 let browser: Browser;
 const TOPIC = 'e2e.groups';
@@ -19,33 +17,17 @@ const GROUP = 'e2e-billing';
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startServe(), launchChromium()]);
-  const { page } = await openPage(browser, app);
-  await page
-    .locator('[data-testid="status"][data-state="up"]', { hasText: 'Local broker' })
-    .waitFor();
-  await page.close();
-  const status = await engineApi<{ broker: { bootstrapServer: string | null } }>(
-    app,
-    'GET',
-    '/status',
-  );
+  const bootstrap = await localBootstrap(browser, app);
   await engineApi(app, 'POST', '/clusters/local/topics', {
     name: TOPIC,
     partitions: 2,
     configs: {},
   });
-  const kafka = new Kafka({
-    brokers: [status.broker.bootstrapServer!],
-    logLevel: logLevel.NOTHING,
-  });
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send({
-    topic: TOPIC,
-    acks: -1,
-    messages: Array.from({ length: 60 }, (_, i) => ({ partition: i % 2, value: `m${i}` })),
-  });
-  await producer.disconnect();
+  await kafkajsProduce(
+    bootstrap,
+    TOPIC,
+    Array.from({ length: 60 }, (_, i) => ({ partition: i % 2, value: `m${i}` })),
+  );
   // A group that read 20 of the 30 messages of each partition (committed as an admin tool would).
   await engineApi(app, 'POST', `/clusters/local/groups/${GROUP}/offsets`, {
     topic: TOPIC,

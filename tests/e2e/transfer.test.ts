@@ -8,14 +8,12 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshotPath } from '../support/browser';
 import { startServe, temporaryDir, type ServedApp } from '../support/processes';
-import { engineApi, openPage } from './browseHelpers';
+import { engineApi, kafkajsProduce, localBootstrap, openPage } from './browseHelpers';
 
-const { Kafka, logLevel } = kafkajs;
 let app: ServedApp;
 let browser: Browser;
 const TOPIC = 'e2e.transfer';
@@ -24,34 +22,18 @@ const T0 = Date.UTC(2026, 0, 2, 10, 0, 0);
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startServe(), launchChromium()]);
-  const { page } = await openPage(browser, app);
-  await page
-    .locator('[data-testid="status"][data-state="up"]', { hasText: 'Local broker' })
-    .waitFor();
-  await page.close();
-  const status = await engineApi<{ broker: { bootstrapServer: string | null } }>(
-    app,
-    'GET',
-    '/status',
-  );
+  const bootstrap = await localBootstrap(browser, app);
   await engineApi(app, 'POST', '/clusters/local/topics', { name: TOPIC, partitions: 2 });
-  const kafka = new Kafka({
-    brokers: [status.broker.bootstrapServer!],
-    logLevel: logLevel.NOTHING,
-  });
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send({
-    topic: TOPIC,
-    acks: -1,
-    messages: Array.from({ length: COUNT }, (_, i) => ({
+  await kafkajsProduce(
+    bootstrap,
+    TOPIC,
+    Array.from({ length: COUNT }, (_, i) => ({
       partition: i % 2,
       key: `k${i}`,
       value: JSON.stringify({ n: i }),
       timestamp: String(T0 + i * 1000),
     })),
-  });
-  await producer.disconnect();
+  );
 });
 
 afterAll(async () => {
