@@ -154,6 +154,17 @@ describe('the batch index of a partition log', () => {
     await expectEveryOffsetReadsItsBatch(log);
   });
 
+  it('a read without a cursor gets one batch when about one fits, and reads on when more do', async () => {
+    const log = await open();
+    const small = await batchOf(2, 0);
+    await log.createTopic('t', { configs: { 'segment.bytes': String(small.length * 4) } });
+    for (let i = 0; i < 4; i++) await log.append('t', 0, await batchOf(2, i));
+    // The newest segment holds batches far larger than the first one's.
+    for (let i = 0; i < 2; i++) await log.append('t', 0, await batchOf(200, i));
+    expect((await log.read('t', 0, 1, small.length + 1)).batches).toHaveLength(1);
+    expect((await log.read('t', 0, 3, small.length * 3)).batches.map(baseOf)).toEqual([2, 4, 6]);
+  });
+
   it('forgets the segments retention deletes and follows the new log start', async () => {
     const log = await open();
     await log.createTopic('t', { configs: { 'segment.ms': '1', 'retention.ms': '1000' } });

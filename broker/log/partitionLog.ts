@@ -431,7 +431,7 @@ export class PartitionLog {
       // batch, and hold a batch back that the reader most likely does not want.
       const containing = await this.batchAt(offset);
       const next = lastOffsetOf(containing) + 1;
-      if (containing.length + this.averageBatchBytes() >= maxBytes || next >= logEndOffset) {
+      if (containing.length + this.averageBatchBytes(next) >= maxBytes || next >= logEndOffset) {
         result.batches.push(containing);
         result.bytes = containing.length;
         return result;
@@ -441,9 +441,9 @@ export class PartitionLog {
     }
     let keep = true;
     try {
-      // Ask for as many batches as probably fit (by the recent average size), so that one
-      // trip to LevelDB usually does, and little is read only to be dropped.
-      let averageSize = this.averageBatchBytes() || maxBytes;
+      // Ask for as many batches as probably fit (by the average size of the segment's
+      // batches), so that one trip to LevelDB usually does, and little is read only to be dropped.
+      let averageSize = this.averageBatchBytes(offset) || maxBytes;
       if (first) {
         result.batches.push(first);
         result.bytes += first.length;
@@ -539,10 +539,10 @@ export class PartitionLog {
     for (const cursor of [...this.cursors]) this.dropCursor(cursor);
   }
 
-  /** The average batch size of the newest segment (0 when it has none). */
-  private averageBatchBytes(): number {
-    const recent = this.segmentList.at(-1);
-    return recent && recent.batches > 0 ? recent.bytes / recent.batches : 0;
+  /** The average batch size of the segment holding `offset` (0 when it has none). */
+  private averageBatchBytes(offset: number): number {
+    const segment = this.segmentHolding(offset) ?? this.segmentList.at(-1);
+    return segment && segment.batches > 0 ? segment.bytes / segment.batches : 0;
   }
 
   /**
