@@ -37,6 +37,11 @@ await build({
 const bundle = readdirSync(outDir).find((file) => file.endsWith('.js'));
 if (!bundle) throw new Error(`vite produced no script in ${outDir}`);
 const script = readFileSync(join(outDir, bundle), 'utf8');
+// The components' scoped styles (the legend's layout) come out as a separate stylesheet.
+const styles = readdirSync(outDir)
+  .filter((file) => file.endsWith('.css'))
+  .map((file) => readFileSync(join(outDir, file), 'utf8'))
+  .join('\n');
 
 /** Frames over `ms` in the page: frames/s, 95th/99th-percentile and longest gap, gaps > 50 ms. */
 const measureFrames = (ms: number) => `new Promise((resolve) => {
@@ -75,6 +80,7 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.setContent('<!doctype html><html><body><div id="app"></div></body></html>');
+  await page.addStyleTag({ content: styles });
   await page.addScriptTag({ content: script, type: 'module' });
   await page.waitForFunction('typeof window.startLiveBench === "function"');
 
