@@ -17,6 +17,18 @@ export const MessageHeader = z.object({
   encoding: Encoding,
 });
 
+/**
+ * A record of one of Kafka's internal topics (`__consumer_offsets`, `__cluster_metadata`)
+ * decoded: its type and fields (`decoded.kind`, and for KRaft records `typeName`, `version`,
+ * `fields`), and a one-line summary. `redacted`: the raw value holds credentials (SCRAM keys)
+ * and is not sent (`value` is null); the decoded form shows their lengths.
+ */
+export const InternalRecordView = z.object({
+  summary: z.string(),
+  decoded: z.object({ kind: z.string() }).catchall(z.unknown()),
+  redacted: z.boolean(),
+});
+
 export const Message = z.object({
   partition: z.number().int(),
   offset: z.number(),
@@ -33,6 +45,7 @@ export const Message = z.object({
   headers: z.array(MessageHeader),
   /** Bytes of key + value + headers. */
   size: z.number().int(),
+  internal: InternalRecordView.optional(),
 });
 export type Message = z.infer<typeof Message>;
 

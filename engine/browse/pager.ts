@@ -218,7 +218,8 @@ async function scanPage(
     const record = await scan.next();
     if (record === null) break;
     scanned++;
-    if (filter === null || filter.matches(record)) messages.push(toMessage(record, decode));
+    if (filter === null || filter.matches(record))
+      messages.push(toMessage(record, decode, options.topic));
     if (filter !== null) scan.wanted = Math.max(100, query.limit - messages.length);
     if (messages.length < query.limit && (scanned >= scanLimit || Date.now() > deadline)) {
       incomplete = !scan.finished();

@@ -3,6 +3,7 @@
  * `Message`. Every reader (a Kafka cluster through kafkajs, later offline files) yields these.
  */
 import type { Message } from '../api';
+import { internalRecordView, isDecodedInternalTopic } from '../sources/offline/internalTopics';
 import { decodeField, type DecodeAs } from './decode';
 
 export interface RawHeader {
@@ -37,12 +38,26 @@ export function recordSize(record: RawRecord): number {
   return size;
 }
 
-export function toMessage(record: RawRecord, options: DecodeOptions): Message {
+/**
+ * `topic` names the record's topic where its internal records should be decoded too
+ * (`__consumer_offsets`, `__cluster_metadata`): the message then carries `internal`.
+ */
+export function toMessage(record: RawRecord, options: DecodeOptions, topic?: string): Message {
   // Keys are identifiers, shown whole: a key too large to show is not a realistic case, and a
   // cut key would make "copy key" wrong.
   const key = decodeField(record.key, options.keyAs);
-  const value = decodeField(record.value, options.valueAs, options.previewBytes);
+  const internal =
+    topic !== undefined && isDecodedInternalTopic(topic)
+      ? internalRecordView(topic, record.key, record.value)
+      : null;
+  // A value holding credentials is not sent at all; `internal` shows their lengths.
+  const value = decodeField(
+    internal?.redacted ? null : record.value,
+    options.valueAs,
+    options.previewBytes,
+  );
   return {
+    ...(internal ? { internal } : {}),
     partition: record.partition,
     offset: record.offset,
     timestamp: record.timestamp,
@@ -51,7 +66,8 @@ export function toMessage(record: RawRecord, options: DecodeOptions): Message {
     keyEncoding: key.encoding,
     value: value.text,
     valueEncoding: value.encoding,
-    valueSize: value.size,
+    // The size of what is stored, also when it is withheld.
+    valueSize: internal?.redacted ? (record.value?.length ?? 0) : value.size,
     valueTruncated: value.truncated,
     headers: record.headers.map((header) => {
       const decoded = decodeField(header.value, 'auto');

@@ -98,7 +98,7 @@ export class TopicBrowser {
         `There is no message at offset ${offset} of partition ${partition} (compacted away, or a transaction marker).`,
       );
     }
-    return toMessage(record, { ...WHOLE, keyAs: query.keyAs, valueAs: query.valueAs });
+    return toMessage(record, { ...WHOLE, keyAs: query.keyAs, valueAs: query.valueAs }, topic);
   }
 
   async produce(
@@ -181,7 +181,7 @@ export class TopicBrowser {
           const record = await scan.next();
           if (record === null) break;
           scanned++;
-          if (filter.matches(record)) messages.push(toMessage(record, decode));
+          if (filter.matches(record)) messages.push(toMessage(record, decode, topic));
           if (scanned % 2000 === 0) {
             context.progress(scanned, { message: `${messages.length} found` });
             await context.checkpoint();

@@ -11,7 +11,12 @@ import { readGroupMetadataKey } from '../../../broker/protocol/messages/generate
 import { readGroupMetadataValue } from '../../../broker/protocol/messages/generated/GroupMetadataValue';
 import { readOffsetCommitKey } from '../../../broker/protocol/messages/generated/OffsetCommitKey';
 import { readOffsetCommitValue } from '../../../broker/protocol/messages/generated/OffsetCommitValue';
-import { decodeClusterMetadata, type ClusterMetadataRecord } from './kraftMetadata';
+import {
+  decodeClusterMetadata,
+  holdsSecrets,
+  summarizeClusterMetadata,
+  type ClusterMetadataRecord,
+} from './kraftMetadata';
 
 export type InternalRecord =
   | {
@@ -85,4 +90,45 @@ function consumerOffsets(key: Buffer | null, value: Buffer | null): InternalReco
     };
   }
   return { kind: 'undecodable', reason: `unknown key version ${keyVersion}` };
+}
+
+/** Topics whose records this module decodes. */
+export function isDecodedInternalTopic(topic: string): boolean {
+  return topic === '__consumer_offsets' || topic === '__cluster_metadata';
+}
+
+/** What a message browser shows for an internal topic's record. */
+export interface InternalRecordView {
+  /** One line for a table cell. */
+  summary: string;
+  decoded: InternalRecord;
+  /** The raw value holds credentials and must not be shown. */
+  redacted: boolean;
+}
+
+export function internalRecordView(
+  topic: string,
+  key: Buffer | null,
+  value: Buffer | null,
+): InternalRecordView | null {
+  const decoded = decodeInternalRecord(topic, key, value);
+  if (decoded === null) return null;
+  const redacted = topic === '__cluster_metadata' && value !== null && holdsSecrets(value);
+  return { summary: summarizeInternalRecord(decoded), decoded, redacted };
+}
+
+export function summarizeInternalRecord(record: InternalRecord): string {
+  switch (record.kind) {
+    case 'clusterMetadata':
+    case 'undecodable':
+      return summarizeClusterMetadata(record);
+    case 'offsetCommit':
+      return record.offset === null
+        ? `OffsetCommit group=${record.group} topic=${record.topic} partition=${record.partition} (tombstone: offset deleted)`
+        : `OffsetCommit group=${record.group} topic=${record.topic} partition=${record.partition} offset=${record.offset}`;
+    case 'groupMetadata':
+      return record.protocolType === null
+        ? `GroupMetadata group=${record.group} (tombstone: group deleted)`
+        : `GroupMetadata group=${record.group} protocolType=${record.protocolType} generation=${String(record.generation)} members=${String(record.members?.length ?? 0)}`;
+  }
 }

@@ -29,7 +29,8 @@ export interface UnknownTaggedField {
   bytes: string;
 }
 
-export interface ClusterMetadataRecord {
+// A type, not an interface: the engine API sends it as a plain JSON object (index signature).
+export type ClusterMetadataRecord = {
   kind: 'clusterMetadata';
   frameVersion: number;
   type: number;
@@ -42,7 +43,7 @@ export interface ClusterMetadataRecord {
   note?: string;
   /** The raw body (base64), when it was not decoded. */
   body?: string;
-}
+};
 
 export type ClusterMetadataResult = ClusterMetadataRecord | { kind: 'undecodable'; reason: string };
 
