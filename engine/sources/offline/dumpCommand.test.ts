@@ -104,9 +104,12 @@ describe('logscope dump', () => {
     await cp(fixture, copy, { recursive: true });
     const segment = join(copy, 'events-0', '00000000000000000000.log');
     const batches = (await dump(segment, '--batches')).lines;
-    const late = batches.find((b) => (b.baseOffset as number) > 10)!;
+    const late = batches.find((b) => (b.baseOffset as number) > 10) as {
+      baseOffset: number;
+      position: number;
+    };
     const bytes = await readFile(segment);
-    bytes[(late.position as number) + 80] = bytes[(late.position as number) + 80]! ^ 0x01;
+    bytes[late.position + 80] = bytes[late.position + 80]! ^ 0x01;
     await writeFile(segment, bytes);
     // The whole segment reports the damage; a range ending before the damaged batch does not.
     const whole = await dump(segment, '--validate');
