@@ -184,6 +184,14 @@ describe('live charts', { timeout: 120_000 }, () => {
     const before = await shown(chart);
     expect(before.end - before.start).toBe(FIFTEEN_MINUTES);
 
+    // The legend hides a series and shows it again.
+    const total = lag.locator('.live-legend button', { hasText: 'total' });
+    await total.click();
+    await lag.locator('.live-chart[data-drawn-series="2"]').waitFor();
+    expect(await total.getAttribute('aria-pressed')).toBe('false');
+    await total.click();
+    await lag.locator('.live-chart[data-drawn-series="3"]').waitFor();
+
     await kcatProduce(
       bootstrap,
       TOPIC,
