@@ -261,7 +261,11 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   server.streams.register(
     'tail',
     (subscription) => {
-      const filter = filterFrom(subscription.params.filter, 'params.filter');
+      const filter = filterFrom(
+        subscription.params.filter,
+        'params.filter',
+        subscription.params.topic,
+      );
       return startTail(sources.source(subscription.params.cluster), subscription.params, filter, {
         emit: (event) => subscription.emit(event),
         fail: (error) => subscription.fail(error),

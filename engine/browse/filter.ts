@@ -10,9 +10,17 @@
  * Names: `key` (text), `value` (parsed JSON when the value is JSON, else its text), `headers`
  * (`headers.source`, `headers["trace-id"]`: the first value of that header, as text),
  * `timestamp` (ms since the epoch; compares with dates written as text, `timestamp >
- * "2024-05-01T12:00Z"`), `partition`, `offset`, `size` (bytes of key, value and headers).
+ * "2024-05-01T12:00Z"`), `partition`, `offset`, `size` (bytes of key, value and headers), and
+ * on Kafka's internal topics `internal`: the record as decoded for the message browser's Decoded
+ * tab, plus its one-line `summary` — on `__cluster_metadata` `internal.typeName` ("TopicRecord",
+ * "NoOpRecord"…), `internal.type` (its number), `internal.version` and `internal.fields.<name>`
+ * as Kafka's metadata record definitions name them (`internal.fields.name == "orders"`); on
+ * `__consumer_offsets` `internal.kind` ("offsetCommit", "groupMetadata"), `internal.group`,
+ * `internal.topic`, `internal.offset`…; a record that does not decode has `internal.kind ==
+ * "undecodable"` and `internal.reason`.
  */
 import jsep from 'jsep';
+import { internalRecordView, isDecodedInternalTopic } from '../sources/offline/internalTopics';
 import { decodeField, fieldData } from './decode';
 import type { RawRecord } from './record';
 
@@ -44,7 +52,16 @@ export interface Filter {
   matches(record: RawRecord): boolean;
 }
 
-const NAMES = ['key', 'value', 'headers', 'timestamp', 'partition', 'offset', 'size'] as const;
+const NAMES = [
+  'key',
+  'value',
+  'headers',
+  'timestamp',
+  'partition',
+  'offset',
+  'size',
+  'internal',
+] as const;
 type Name = (typeof NAMES)[number];
 
 /** Regex input is cut to this many characters: a filter must stay fast on 10 MB values. */
@@ -60,8 +77,14 @@ class Scope {
   private valueData: Value;
   private valueDone = false;
   private headerMap: Map<string, string | null> | undefined;
+  private internalData: Value;
+  private internalDone = false;
 
-  constructor(readonly record: RawRecord) {}
+  constructor(
+    readonly record: RawRecord,
+    /** The record's topic, for `internal`; set only where it is a decoded internal topic. */
+    private readonly internalTopic: string | null,
+  ) {}
 
   get(name: Name): Value {
     const record = this.record;
@@ -91,6 +114,12 @@ class Scope {
         return record.partition;
       case 'offset':
         return record.offset;
+      case 'internal':
+        if (!this.internalDone) {
+          this.internalData = internalFilterData(this.internalTopic, record);
+          this.internalDone = true;
+        }
+        return this.internalData;
       case 'size': {
         let size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
         for (const h of record.headers) size += Buffer.byteLength(h.key) + (h.value?.length ?? 0);
@@ -100,8 +129,23 @@ class Scope {
   }
 }
 
+/** The decoded record with its summary, as `internal` shows it to an expression. */
+function internalFilterData(topic: string | null, record: RawRecord): Value {
+  if (topic === null) return null;
+  const view = internalRecordView(topic, record.key, record.value);
+  return view === null ? null : { ...view.decoded, summary: view.summary };
+}
+
+export interface FilterOptions {
+  /**
+   * The topic the records come from: `internal` needs it to know how to decode them. Without
+   * it (a caller that reads no single topic), an expression that reads `internal` is refused.
+   */
+  topic?: string;
+}
+
 /** Compiles an expression; throws a FilterError that says what is wrong and where. */
-export function compileFilter(source: string): Filter {
+export function compileFilter(source: string, options: FilterOptions = {}): Filter {
   if (source.trim() === '') throw new FilterError('The filter is empty.', 0);
   let ast: jsep.Expression;
   try {
@@ -115,10 +159,28 @@ export function compileFilter(source: string): Filter {
   }
   const compiler = new Compiler(source);
   const evaluate = compiler.compile(ast);
+  const { topic } = options;
+  if (compiler.readsInternal) {
+    const position = /(?<![\w.])internal(?!\w)/.exec(source)?.index ?? null;
+    if (topic === undefined) {
+      throw new FilterError(
+        '"internal" can be used in the message browser, its search and live tail only.',
+        position,
+      );
+    }
+    if (!isDecodedInternalTopic(topic)) {
+      throw new FilterError(
+        `"internal" is the decoded record of Kafka's internal topics __cluster_metadata and ` +
+          `__consumer_offsets; the records of "${topic}" have none.`,
+        position,
+      );
+    }
+  }
+  const internalTopic = topic !== undefined && isDecodedInternalTopic(topic) ? topic : null;
   return {
     source,
     readsValue: compiler.readsValue,
-    matches: (record) => truthy(evaluate(new Scope(record))),
+    matches: (record) => truthy(evaluate(new Scope(record, internalTopic))),
   };
 }
 
@@ -137,6 +199,7 @@ const FUNCTIONS: Record<string, { arity: number; run: (...args: Value[]) => Valu
 
 class Compiler {
   readsValue = false;
+  readsInternal = false;
 
   constructor(private readonly source: string) {}
 
@@ -180,6 +243,7 @@ class Compiler {
       throw this.error(`Unknown name "${name}": use ${NAMES.join(', ')}.`, name);
     }
     if (name === 'value') this.readsValue = true;
+    if (name === 'internal') this.readsInternal = true;
     return (scope) => scope.get(name as Name);
   }
 

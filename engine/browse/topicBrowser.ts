@@ -26,11 +26,14 @@ import { readPage, resolveStart } from './pager';
 import { PartitionScan } from './partitionScan';
 import { toMessage, WHOLE, type RawHeader } from './record';
 
-/** Compiles a filter from a request, or fails as a validation error on that field. */
-export function filterFrom(text: string | undefined, field: string): Filter | null {
+/**
+ * Compiles a filter from a request, or fails as a validation error on that field. `topic` (the
+ * records' topic) lets the expression read `internal` on Kafka's internal topics.
+ */
+export function filterFrom(text: string | undefined, field: string, topic?: string): Filter | null {
   if (text === undefined || text.trim() === '') return null;
   try {
-    return compileFilter(text);
+    return compileFilter(text, topic === undefined ? {} : { topic });
   } catch (error) {
     if (error instanceof FilterError) {
       throw new ApiError('VALIDATION_FAILED', `${field}: ${error.message}`, { field });
@@ -46,7 +49,7 @@ export class TopicBrowser {
   ) {}
 
   async page(cluster: string, topic: string, query: MessagesQuery): Promise<MessagePage> {
-    const filter = filterFrom(query.filter, 'query.filter');
+    const filter = filterFrom(query.filter, 'query.filter', topic);
     const source = this.sources.reader(cluster);
     return readPage(
       { reader: source, sizes: source.sizes(topic) },
@@ -141,7 +144,7 @@ export class TopicBrowser {
 
   /** Starts a filtered search over a range as a job; its result is a SearchResult. */
   startSearch(cluster: string, topic: string, input: SearchInput): Job {
-    const filter = filterFrom(input.filter, 'body.filter')!;
+    const filter = filterFrom(input.filter, 'body.filter', topic)!;
     const source = this.sources.reader(cluster);
     return this.jobs.start({
       kind: 'search',

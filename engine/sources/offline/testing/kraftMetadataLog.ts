@@ -74,22 +74,45 @@ export const KRAFT_RECORD_VALUES: readonly Buffer[] = [
 
 export const KRAFT_BASE_TIMESTAMP = 1_700_000_000_000;
 
+/** NoOpRecord v0 (type 20, no fields): what a KRaft controller appends every 500 ms when idle. */
+export const KRAFT_NO_OP_RECORD = hex('01 14 00 00');
+
+export interface KraftPartitionOptions {
+  /**
+   * NoOpRecords in a batch of their own between the two batches of KRAFT_RECORD_VALUES (which
+   * then start at offset 4 + noOpRecords), as a real metadata log is mostly NoOps.
+   */
+  noOpRecords?: number;
+}
+
 /** Writes `<logDir>/__cluster_metadata-0/00000000000000000000.log`; returns the segment path. */
-export async function writeKraftMetadataPartition(logDir: string): Promise<string> {
+export async function writeKraftMetadataPartition(
+  logDir: string,
+  options: KraftPartitionOptions = {},
+): Promise<string> {
   const partitionDir = join(logDir, '__cluster_metadata-0');
   await mkdir(partitionDir, { recursive: true });
+  const noOps = options.noOpRecords ?? 0;
   // Two batches, as the controller appends records in small atomic batches.
   const first = encodeRecordBatch({
     baseOffset: 0,
     baseTimestamp: KRAFT_BASE_TIMESTAMP,
     records: KRAFT_RECORD_VALUES.slice(0, 4).map((value) => ({ value })),
   });
+  const idle =
+    noOps === 0
+      ? Buffer.alloc(0)
+      : encodeRecordBatch({
+          baseOffset: 4,
+          baseTimestamp: KRAFT_BASE_TIMESTAMP + 500,
+          records: Array.from({ length: noOps }, () => ({ value: KRAFT_NO_OP_RECORD })),
+        });
   const second = encodeRecordBatch({
-    baseOffset: 4,
+    baseOffset: 4 + noOps,
     baseTimestamp: KRAFT_BASE_TIMESTAMP + 1000,
     records: KRAFT_RECORD_VALUES.slice(4).map((value) => ({ value })),
   });
   const segment = join(partitionDir, '00000000000000000000.log');
-  await writeFile(segment, Buffer.concat([first, second]));
+  await writeFile(segment, Buffer.concat([first, idle, second]));
   return segment;
 }
