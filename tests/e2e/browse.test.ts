@@ -121,6 +121,12 @@ describe('browsing the local broker', () => {
       'fully replicated',
     );
     await page.screenshot({ path: await screenshotPath('browse-02-cluster-overview') });
+    // The overview's two links sit side by side at the right, not one mid-row and one at the edge.
+    const topicsBox = await page.locator('[data-testid="topics-link"]').boundingBox();
+    const groupsBox = await page.locator('[data-testid="groups-link"]').boundingBox();
+    expect(topicsBox && groupsBox).toBeTruthy();
+    expect(groupsBox!.x - (topicsBox!.x + topicsBox!.width)).toBeLessThan(24);
+    expect(Math.abs(groupsBox!.y - topicsBox!.y)).toBeLessThan(2);
 
     await page.locator('[data-testid="topics-link"]').click();
     const ordersRow = page.locator(`[data-testid="topic-list"] tr[data-topic="${ORDERS}"]`);
@@ -137,6 +143,10 @@ describe('browsing the local broker', () => {
       .innerText();
     expect(partition0).toContain(String(FIRST_BATCH));
     await page.screenshot({ path: await screenshotPath('browse-04-topic-partitions') });
+    // A topic links to exploring its values, with the topic chosen.
+    expect(await page.locator('[data-testid="explore-open"]').getAttribute('href')).toBe(
+      `/c/local/explore?topic=${encodeURIComponent(ORDERS)}`,
+    );
 
     await page.locator('[data-testid="configs-tab"]').click();
     await page.locator('[data-testid="topic-configs"] tr[data-config="segment.bytes"]').waitFor();
