@@ -3,7 +3,7 @@
  * filled with JSON orders in producer-sized batches through its Kafka port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,6 +26,8 @@ export async function startBroker(): Promise<{ bootstrap: string; child: ChildPr
     [path, '--data-dir', dataDir, '--port', '0', '--admin-port', '0'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  // The data dir of a 10,000,000 message topic is about 250 MB: it goes with the broker.
+  child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   const bootstrap = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`broker exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
