@@ -38,12 +38,13 @@ export class CorruptRecordBatchError extends Error {
 
   constructor(
     readonly kind: CorruptionKind,
-    message: string,
+    /** What is wrong, without where (a reader of a file adds the file's own byte position). */
+    readonly detail: string,
     /** Byte position in the buffer that was being decoded where the problem was found. */
     readonly position: number,
     options?: { cause?: unknown },
   ) {
-    super(`${message} (at byte ${position})`, options);
+    super(`${detail} (at byte ${position})`, options);
   }
 }
 

@@ -46,7 +46,11 @@ export function crc32cImplementation(): 'native' | 'portable' {
 export function entryCrcError(entry: GoodEntry): CorruptRecordBatchError | null {
   if (entry.kind === 'legacy') {
     const checked = iterateLogEntries(entry.bytes, { verifyCrc: true }).next().value;
-    return checked?.kind === 'corrupt' ? checked.error : null;
+    if (checked?.kind !== 'corrupt') return null;
+    // Checked on the entry's own bytes: count its position from where the entry's chunk starts,
+    // as for a batch below.
+    const { kind, detail, position } = checked.error;
+    return new CorruptRecordBatchError(kind, detail, entry.position + position);
   }
   const bytes = entry.bytes;
   const fast = nativeCrc32c();

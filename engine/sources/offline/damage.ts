@@ -14,6 +14,14 @@ export function corruptionKind(error: CorruptRecordBatchError): DamageKind {
   return error.kind === 'CRC_MISMATCH' ? 'CRC_MISMATCH' : 'CORRUPT';
 }
 
+/**
+ * The codec's message with the byte counted from the start of the file: the codec counts from
+ * the start of the chunk it was given, which starts at `chunkPosition` in the file.
+ */
+export function damageMessage(error: CorruptRecordBatchError, chunkPosition: number): string {
+  return `${error.detail} (at byte ${chunkPosition + error.position})`;
+}
+
 /** Collects damage once per file and position, whichever reader found it first. */
 export class DamageLog {
   private readonly found = new Map<string, Damage>();

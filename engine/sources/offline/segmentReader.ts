@@ -8,7 +8,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { iterateLogEntries, readRecordBatchHeader } from '../../../broker/protocol/records';
 import { entryCrcError } from './batchCrc';
-import { corruptionKind, type DamageLog } from './damage';
+import { corruptionKind, damageMessage, type DamageLog } from './damage';
 import { lastOffsetOf, type GoodEntry } from './entryRecords';
 import { readOffsetIndex, readTimeIndex, type OffsetIndexEntry } from './indexFiles';
 import { walkSegment, type SegmentWalk } from './segmentWalk';
@@ -244,7 +244,7 @@ export class SegmentReader {
                 ? Number(chunk.readBigInt64BE(entry.position))
                 : null,
             kind: corruptionKind(entry.error),
-            message: entry.error.message,
+            message: damageMessage(entry.error, position),
             effect: entry.sizeInBytes === null ? 'stopped' : 'skipped',
           });
           if (entry.sizeInBytes === null) {
@@ -260,7 +260,7 @@ export class SegmentReader {
             position: at,
             offset: Number(chunk.readBigInt64BE(entry.position)),
             kind: 'CRC_MISMATCH',
-            message: crcError.message,
+            message: damageMessage(crcError, position),
             effect: 'skipped',
           });
           continue;

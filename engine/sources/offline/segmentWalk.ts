@@ -10,7 +10,7 @@ import { iterateLogEntries } from '../../../broker/protocol/records';
 import { batchCrcError, entryCrcError } from './batchCrc';
 import { ChunkReader } from './chunkReader';
 import { batchCrcs, crcWorkerAvailable } from './crcWorker';
-import { corruptionKind, type Damage } from './damage';
+import { corruptionKind, damageMessage, type Damage } from './damage';
 import { lastOffsetOf, type GoodEntry } from './entryRecords';
 
 export const WALK_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -64,6 +64,8 @@ interface FramedChunk {
   need: number;
   /** The batches' CRCs from the worker, in entry order (batches only). */
   crcs: Promise<Uint32Array | null> | null;
+  /** Set when `stop` is bad framing followed by zeros up to the chunk's end: where they start. */
+  zerosFrom?: number;
 }
 
 export async function walkSegment(
@@ -105,6 +107,12 @@ export async function walkSegment(
     while (position < size) {
       const chunk = await reader.read(position, need);
       const framed = frameChunk(chunk, position, file, size);
+      if (
+        framed.zerosFrom !== undefined &&
+        (await zeroToEnd(handle, position + chunk.length, size))
+      ) {
+        framed.stop = zeroFilledTail(file, framed.zerosFrom, size);
+      }
       if (framed.stop === null && framed.resumeAt >= 0) {
         // No progress twice: the entry's bytes did not come (the file shrank while being read).
         stalled = framed.resumeAt === position ? stalled + 1 : 0;
@@ -169,22 +177,24 @@ function frameChunk(chunk: Buffer, position: number, file: string, size: number)
       return framed;
     }
     if (entry.kind === 'corrupt') {
-      const zeroTail =
-        entry.sizeInBytes === null &&
-        isZeroFrom(chunk, entry.position) &&
-        at + chunk.length - entry.position >= size;
+      const zeros = entry.sizeInBytes === null && isZeroFrom(chunk, entry.position);
+      if (zeros && position + chunk.length >= size) {
+        framed.stop = zeroFilledTail(file, at, size);
+        return framed;
+      }
       const damage: Damage = {
         file,
         position: at,
-        offset: zeroTail ? null : readOffset(chunk, entry.position),
-        kind: zeroTail ? 'ZERO_FILLED_TAIL' : corruptionKind(entry.error),
-        message: zeroTail
-          ? `${size - at} zero bytes from here to the end of the file`
-          : entry.error.message,
+        offset: readOffset(chunk, entry.position),
+        kind: corruptionKind(entry.error),
+        message: damageMessage(entry.error, position),
         effect: entry.sizeInBytes === null ? 'stopped' : 'skipped',
       };
       if (entry.sizeInBytes === null) {
         framed.stop = damage;
+        // Zeros to the end of this chunk: a zero-filled tail (a preallocated segment) if the
+        // rest of the file is zeros too, which walkSegment reads to find out.
+        if (zeros) framed.zerosFrom = at;
         return framed;
       }
       framed.skipped.push({ before: framed.entries.length, damage });
@@ -242,7 +252,7 @@ class EntryCounter {
             position: at,
             offset: readOffset(chunk, entry.position),
             kind: 'CRC_MISMATCH',
-            message: error.message,
+            message: damageMessage(error, framed.position),
             effect: 'skipped',
           });
           continue;
@@ -325,6 +335,29 @@ function pastEof(
 
 function readOffset(chunk: Buffer, at: number): number | null {
   return at + 8 <= chunk.length ? Number(chunk.readBigInt64BE(at)) : null;
+}
+
+function zeroFilledTail(file: string, at: number, size: number): Damage {
+  return {
+    file,
+    position: at,
+    offset: null,
+    kind: 'ZERO_FILLED_TAIL',
+    message: `${size - at} zero bytes from here to the end of the file`,
+    effect: 'stopped',
+  };
+}
+
+/** Whether the file holds only zero bytes from `from` to `size` (read in 1 MiB pieces). */
+async function zeroToEnd(handle: FileHandle, from: number, size: number): Promise<boolean> {
+  const piece = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(size - from, 1)));
+  for (let at = from; at < size;) {
+    const { bytesRead } = await handle.read(piece, 0, Math.min(piece.length, size - at), at);
+    if (bytesRead === 0) return false; // shorter than it was said to be: not a zero tail
+    if (!isZeroFrom(piece.subarray(0, bytesRead), 0)) return false;
+    at += bytesRead;
+  }
+  return true;
 }
 
 function isZeroFrom(chunk: Buffer, at: number): boolean {
