@@ -67,14 +67,18 @@ interface Shown {
   drawnTick: number;
 }
 
+/** The chart's span and ticks, read at one instant (one by one, a redraw could fall between). */
 async function shown(chart: Locator): Promise<Shown> {
-  const attribute = async (name: string) => Number(await chart.getAttribute(name));
-  return {
-    start: await attribute('data-shown-start'),
-    end: await attribute('data-shown-end'),
-    tick: await attribute('data-tick'),
-    drawnTick: await attribute('data-drawn-tick'),
-  };
+  return chart.evaluate((element) => {
+    const attribute = (name: string) =>
+      Number((element as { getAttribute(name: string): string | null }).getAttribute(name));
+    return {
+      start: attribute('data-shown-start'),
+      end: attribute('data-shown-end'),
+      tick: attribute('data-tick'),
+      drawnTick: attribute('data-drawn-tick'),
+    };
+  });
 }
 
 /**

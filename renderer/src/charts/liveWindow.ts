@@ -30,8 +30,17 @@ export function windowPoints(buffer: SeriesBuffer, window: LiveWindow, at: numbe
   const { min } = windowRange(window, at);
   if (window === 'recent') return buffer.recentSinceFlat(min);
   // A bucket is stamped with its start: keep the one that began before the window but ends in it.
-  const buckets = buffer.history().filter(([time]) => time + buffer.bucketMs > min);
-  return Float64Array.from(buckets.flat());
+  // Written straight into the flat array (no filtered copy and no flat() of 1,440 pairs per
+  // series a second).
+  const buckets = buffer.history();
+  let first = 0;
+  while (first < buckets.length && buckets[first]![0] + buffer.bucketMs <= min) first++;
+  const flat = new Float64Array(2 * (buckets.length - first));
+  for (let i = first; i < buckets.length; i++) {
+    flat[2 * (i - first)] = buckets[i]![0];
+    flat[2 * (i - first) + 1] = buckets[i]![1];
+  }
+  return flat;
 }
 
 /** A value with its unit as people read it. */
