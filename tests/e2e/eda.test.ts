@@ -39,6 +39,13 @@ afterAll(async () => {
 describe('explore values', { timeout: 120_000 }, () => {
   it('samples 5,000 temperatures of demo.sensors, charts them, compares with a full scan and exports CSV', async () => {
     const { page, errors } = await openPage(browser, app, `/c/local/explore?topic=${SENSORS}`);
+    // Before anything runs the page says what to do, and names the cluster (not its id).
+    await page.locator('[data-testid="eda-start-hint"]').waitFor();
+    await page.locator('nav[aria-label="Breadcrumbs"] a', { hasText: 'Local broker' }).waitFor();
+    // Check and Sample are two buttons with room between them, not one joined pair.
+    const checkBox = await page.getByRole('button', { name: 'Check' }).boundingBox();
+    const sampleBox = await page.getByRole('button', { name: 'Sample', exact: true }).boundingBox();
+    expect(sampleBox!.x - (checkBox!.x + checkBox!.width)).toBeGreaterThanOrEqual(4);
     // The suggested fields come from the topic's messages; pick temperature alone.
     const suggestion = page.locator('#field-suggestions option[value="$.temperature"]');
     await suggestion.waitFor({ state: 'attached' });
@@ -60,7 +67,9 @@ describe('explore values', { timeout: 120_000 }, () => {
     await page.locator('[data-chart="boxplot"] canvas').first().waitFor();
     const row = page.locator('.summary tbody tr', { hasText: '$.temperature' });
     const cells = await row.locator('td').allTextContents();
-    expect(Number(cells[1]) + Number(cells[2])).toBe(5000);
+    const count = (text: string) => Number(text.replaceAll(',', ''));
+    expect(count(cells[1]!) + count(cells[2]!)).toBe(5000);
+    expect(cells[1]).toMatch(/^\d{1,3}(,\d{3})*$/); // thousands separated, as elsewhere
     expect(cells[3]).toMatch(/^-?\d+(\.\d+)? ± \d+(\.\d+)?$/);
     // One numeric field: no scatter of it against itself, a hint to add a second instead.
     await page.locator('[data-testid="scatter-hint"]').waitFor();
@@ -87,13 +96,13 @@ describe('explore values', { timeout: 120_000 }, () => {
     const lines = csv.trim().split(/\r\n/);
     expect(lines[0]).toBe('bin_low,bin_high,count');
     const total = lines.slice(1).reduce((sum, line) => sum + Number(line.split(',')[2]), 0);
-    expect(total).toBe(Number(cells[1]));
+    expect(total).toBe(count(cells[1]!));
 
     // Value over time: every sampled temperature with its record's timestamp, in time order.
     const overTime = page.locator('[data-chart="over-time"]');
     await overTime.locator('canvas').first().waitFor();
     await expect(overTime.locator('figcaption').textContent()).resolves.toContain(
-      `(${Number(cells[1]).toLocaleString('en-US')} sampled records)`,
+      `(${count(cells[1]!).toLocaleString('en-US')} sampled records)`,
     );
     await overTime.scrollIntoViewIfNeeded();
     await page.screenshot({ path: await screenshotPath('eda-4-over-time'), fullPage: true });
@@ -103,7 +112,7 @@ describe('explore values', { timeout: 120_000 }, () => {
     ]);
     const timeLines = (await readFile((await timeDownload.path())!, 'utf8')).trim().split(/\r\n/);
     expect(timeLines[0]).toBe('timestamp,$.temperature');
-    expect(timeLines).toHaveLength(Number(cells[1]) + 1);
+    expect(timeLines).toHaveLength(count(cells[1]!) + 1);
     const times = timeLines.slice(1).map((line) => Date.parse(line.split(',')[0]!));
     expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
     expect(errors).toEqual([]);

@@ -59,7 +59,9 @@ describe('reservoir over a live tail', { timeout: 120_000 }, () => {
     expect(keptCount).toBe(Math.min(10, arrivedCount));
     const row = page.locator('.summary tbody tr', { hasText: '$.amount' });
     const cells = await row.locator('td').allTextContents();
-    expect(Number(cells[1]) + Number(cells[2])).toBe(keptCount);
+    expect(Number(cells[1]!.replace(/,/g, '')) + Number(cells[2]!.replace(/,/g, ''))).toBe(
+      keptCount,
+    );
     await page.screenshot({ path: await screenshotPath('eda-reservoir-2-result'), fullPage: true });
     expect(errors).toEqual([]);
   });
