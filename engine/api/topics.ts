@@ -113,6 +113,29 @@ export const Segment = z.object({
 });
 export type Segment = z.infer<typeof Segment>;
 
+/**
+ * Offline sources: a KRaft snapshot (`<end offset>-<epoch>.checkpoint`) in `__cluster_metadata`'s
+ * directory, the whole metadata up to its end offset. Its records are not among the partition's
+ * messages (their offsets start at 0 again); `logscope dump FILE --records` prints them.
+ */
+export const KraftSnapshot = z.object({
+  file: z.string(),
+  /** The first log offset the snapshot does not hold. */
+  endOffset: z.number(),
+  epoch: z.number().int(),
+  bytes: z.number(),
+  batches: z.number(),
+  /** Metadata records, header and footer not counted. */
+  records: z.number(),
+  /** From its SnapshotHeaderRecord: append time of the last log record it holds. */
+  lastContainedLogTimestamp: z.number().nullable(),
+  /** Starts with a SnapshotHeaderRecord and ends with a SnapshotFooterRecord. */
+  complete: z.boolean(),
+  notes: z.array(z.string()),
+  damage: z.array(Damage),
+});
+export type KraftSnapshot = z.infer<typeof KraftSnapshot>;
+
 export const SegmentList = z.object({
   /** False for external Kafka: its protocol does not expose segments. */
   supported: z.boolean(),
@@ -126,6 +149,8 @@ export const SegmentList = z.object({
   partitionBytes: z.number().nullable(),
   /** Offline sources: every damaged spot found in the partition's files so far. */
   damage: z.array(Damage).optional(),
+  /** Offline sources, KRaft `__cluster_metadata`: its snapshot files, by end offset. */
+  snapshots: z.array(KraftSnapshot).optional(),
 });
 export type SegmentList = z.infer<typeof SegmentList>;
 

@@ -1,10 +1,13 @@
 /**
  * `logscope dump PATH`: every batch and record of Kafka log files as JSON Lines on stdout —
- * what `kafka-dump-log.sh` prints, in a form scripts read. PATH is a segment file, a partition
- * directory or a log directory. Damage is printed where it is found (`"type":"damage"`), never
+ * what `kafka-dump-log.sh` prints, in a form scripts read. PATH is a segment file, a KRaft
+ * snapshot (`.checkpoint`, whose header and footer control records are decoded too), a
+ * partition directory or a log directory (whose snapshots are left out: their offsets start at
+ * 0 again, and would repeat the log's). Damage is printed where it is found (`"type":"damage"`), never
  * skipped silently; `--validate` checks CRCs only, prints a summary and exits 1 on damage.
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   COMPRESSION_NAMES,
@@ -20,11 +23,14 @@ import { lastOffsetOf } from './entryRecords';
 import { decodeInternalRecord } from './internalTopics';
 import { KafkaLogDirSource } from './kafkaLogDir';
 import { holdsSecrets } from './kraftMetadata';
+import { decodeSnapshotControlRecord, parseSnapshotFileName } from './kraftSnapshot';
+import { parsePartitionDirName } from './kafkaLayout';
 import { walkSegment } from './segmentWalk';
 
 const USAGE = `Usage: logscope dump PATH [options]
 
-PATH: a Kafka segment file (.log), a partition directory or a log directory.
+PATH: a Kafka segment file (.log), a KRaft snapshot (<end offset>-<epoch>.checkpoint),
+a partition directory or a log directory (snapshots are dumped one file at a time).
 Prints JSON Lines: one "batch" line per batch and one "record" line per record.
 
   --batches          batch lines only
@@ -115,81 +121,104 @@ export async function runDump(argv: string[], output?: DumpOutput): Promise<numb
     : values.records || values['offsets-only'] || !values.batches;
   const offsetsOnly = values['offsets-only'] ?? false;
 
-  let source: KafkaLogDirSource;
-  try {
-    const detected = await detectOfflinePath(positionals[0]!);
-    if (detected.kind === 'logscope-data-dir') {
-      out.error(
-        `logscope dump: ${detected.path} is a Logscope broker data directory (LevelDB), not Kafka files. ` +
-          `Export it first: logscope-broker export-kafka-dir --data-dir ${detected.path} --out DIR\n`,
-      );
+  // A KRaft snapshot is dumped as the one file it is, not as part of its partition's log.
+  const snapshotPath = resolve(positionals[0]!);
+  const snapshot = parseSnapshotFileName(basename(snapshotPath));
+  let snapshotSize = 0;
+  if (snapshot) {
+    try {
+      snapshotSize = (await stat(snapshotPath)).size;
+    } catch (error) {
+      out.error(`logscope dump: ${snapshotPath} cannot be read: ${(error as Error).message}\n`);
       return 2;
     }
-    source = await KafkaLogDirSource.open(detected);
+  }
+
+  let source: KafkaLogDirSource | null = null;
+  try {
+    if (!snapshot) source = await openSource(positionals[0]!, out);
   } catch (error) {
     out.error(`logscope dump: ${(error as Error).message}\n`);
     return 2;
   }
+  if (!snapshot && source === null) return 2;
   await initCompression();
   const summary = { files: 0, batches: 0, records: 0, bytes: 0, damage: 0 };
-  try {
-    for (const topic of source.topicNames()) {
-      for (const partition of source.partitions(topic)) {
-        for (const files of filesInRange(partition.segmentFiles(), from, to)) {
-          summary.files++;
-          const handle = await open(files.log, 'r');
-          const lines: string[] = [];
-          let failed: Damage[] = [];
+
+  /** Prints one file's batches, records and damage. */
+  const dumpFile = async (
+    files: { log: string; name: string; size: number },
+    topic: string,
+    partition: number,
+  ): Promise<void> => {
+    summary.files++;
+    const handle = await open(files.log, 'r');
+    const lines: string[] = [];
+    let failed: Damage[] = [];
+    try {
+      const walk = await walkSegment(handle, files.name, files.size, {
+        verifyCrc: true,
+        onEntry: async (entry, position) => {
+          const last = lastOffsetOf(entry);
+          const first = entry.kind === 'batch' ? Number(entry.header.baseOffset) : last;
+          if (last < from || first > to) return;
+          summary.batches++;
+          summary.bytes += entry.sizeInBytes;
+          if (values.validate) {
+            // Counted from the header, as the walk does: validating decodes no records.
+            summary.records += entry.kind === 'batch' ? entry.header.recordsCount : 1;
+            return;
+          }
           try {
-            const walk = await walkSegment(handle, files.name, files.size, {
-              verifyCrc: true,
-              onEntry: async (entry, position) => {
-                const last = lastOffsetOf(entry);
-                const first = entry.kind === 'batch' ? Number(entry.header.baseOffset) : last;
-                if (last < from || first > to) return;
-                summary.batches++;
-                summary.bytes += entry.sizeInBytes;
-                if (values.validate) {
-                  // Counted from the header, as the walk does: validating decodes no records.
-                  summary.records += entry.kind === 'batch' ? entry.header.recordsCount : 1;
-                  return;
-                }
-                try {
-                  describeEntry(entry, position, files.name, topic, partition.partition, {
-                    showBatches,
-                    showRecords,
-                    offsetsOnly,
-                    from,
-                    to,
-                    lines,
-                    count: () => summary.records++,
-                  });
-                } catch (error) {
-                  failed.push({
-                    file: files.name,
-                    position,
-                    offset: first,
-                    kind: 'CORRUPT',
-                    message: `records cannot be decoded: ${(error as Error).message}`,
-                    effect: 'skipped',
-                  });
-                }
-                for (const line of lines) await out.write(line);
-                lines.length = 0;
-              },
+            describeEntry(entry, position, files.name, topic, partition, {
+              showBatches,
+              showRecords,
+              offsetsOnly,
+              from,
+              to,
+              lines,
+              count: () => summary.records++,
             });
-            failed = [...walk.damage, ...failed].sort((a, b) => a.position - b.position);
-          } finally {
-            await handle.close();
+          } catch (error) {
+            failed.push({
+              file: files.name,
+              position,
+              offset: first,
+              kind: 'CORRUPT',
+              message: `records cannot be decoded: ${(error as Error).message}`,
+              effect: 'skipped',
+            });
           }
-          // Damage past --to-offset is outside what was asked for. Damage before --from-offset
-          // stays: a damaged batch's own offsets are unknown, so it may hold some of the range.
-          for (const damage of failed.filter((d) => d.offset === null || d.offset <= to)) {
-            summary.damage++;
-            await out.write(
-              JSON.stringify({ type: 'damage', topic, partition: partition.partition, ...damage }),
-            );
-          }
+          for (const line of lines) await out.write(line);
+          lines.length = 0;
+        },
+      });
+      failed = [...walk.damage, ...failed].sort((a, b) => a.position - b.position);
+    } finally {
+      await handle.close();
+    }
+    // Damage past --to-offset is outside what was asked for. Damage before --from-offset
+    // stays: a damaged batch's own offsets are unknown, so it may hold some of the range.
+    for (const damage of failed.filter((d) => d.offset === null || d.offset <= to)) {
+      summary.damage++;
+      await out.write(JSON.stringify({ type: 'damage', topic, partition, ...damage }));
+    }
+  };
+
+  try {
+    if (snapshot) {
+      // Only KRaft's metadata partition has snapshots; its directory names the partition.
+      const parsed = parsePartitionDirName(basename(dirname(snapshotPath)));
+      await dumpFile(
+        { log: snapshotPath, name: basename(snapshotPath), size: snapshotSize },
+        parsed?.topic ?? '__cluster_metadata',
+        parsed?.partition ?? 0,
+      );
+    }
+    for (const topic of source?.topicNames() ?? []) {
+      for (const partition of source!.partitions(topic)) {
+        for (const files of filesInRange(partition.segmentFiles(), from, to)) {
+          await dumpFile(files, topic, partition.partition);
         }
       }
     }
@@ -197,10 +226,23 @@ export async function runDump(argv: string[], output?: DumpOutput): Promise<numb
       await out.write(JSON.stringify({ type: 'summary', valid: summary.damage === 0, ...summary }));
     }
   } finally {
-    await source.close();
+    await source?.close();
     if ('flush' in out) await (out as { flush(): Promise<void> }).flush();
   }
   return values.validate && summary.damage > 0 ? 1 : 0;
+}
+
+/** The Kafka files at `path`, or null (the reason printed) when it holds none. */
+async function openSource(path: string, out: DumpOutput): Promise<KafkaLogDirSource | null> {
+  const detected = await detectOfflinePath(path);
+  if (detected.kind === 'logscope-data-dir') {
+    out.error(
+      `logscope dump: ${detected.path} is a Logscope broker data directory (LevelDB), not Kafka files. ` +
+        `Export it first: logscope-broker export-kafka-dir --data-dir ${detected.path} --out DIR\n`,
+    );
+    return null;
+  }
+  return KafkaLogDirSource.open(detected);
 }
 
 interface DescribeOptions {
@@ -282,8 +324,12 @@ function describeEntry(
         valueEncoding: value.encoding,
         headers: r.headers.map((hd) => ({ key: hd.key, ...bytesField(hd.value) })),
       };
-      if (r.control) line.control = r.control;
-      else {
+      if (r.control) {
+        line.control = r.control;
+        // A KRaft snapshot's header and footer (a damaged one is a decoding error, as a record's).
+        const snapshotControl = decodeSnapshotControlRecord(r.control, r.value);
+        if (snapshotControl) line.decoded = snapshotControl;
+      } else {
         const internal = decodeInternalRecord(topic, r.key, r.value);
         if (internal) line.decoded = internal;
         if (topic === '__cluster_metadata' && r.value !== null && holdsSecrets(r.value)) {

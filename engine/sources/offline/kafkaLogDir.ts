@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import type { Segment, SegmentList, TopicDetails, TopicSummary } from '../../api';
+import type { KraftSnapshot, Segment, SegmentList, TopicDetails, TopicSummary } from '../../api';
 import type { FetchRequest, FetchResult, PartitionOffsets } from '../../browse/logReader';
 import { RecordSizeEstimate } from '../../browse/partitionScan';
 import { ApiError } from '../../http/apiError';
@@ -20,6 +20,7 @@ import {
   readPartitionMetadata,
   SEGMENT_NAME,
 } from './kafkaLayout';
+import { describeSnapshot, snapshotFiles, type SnapshotFile } from './kraftSnapshot';
 import { PartitionReader } from './partitionReader';
 import type { OfflineSource } from './offlineSource';
 import type { SegmentFiles } from './segmentReader';
@@ -29,11 +30,15 @@ const CHECK_ON_DESCRIBE_BYTES = 256 * 1024 * 1024;
 
 interface TopicEntry {
   partitions: Map<number, PartitionReader>;
+  /** KRaft snapshot files by partition (only `__cluster_metadata` has them). */
+  snapshots: Map<number, SnapshotFile[]>;
   topicId: string | null;
 }
 
 export class KafkaLogDirSource implements OfflineSource {
   private readonly estimates = new Map<string, RecordSizeEstimate>();
+  /** Snapshots walked, by path: files that are not written to are walked once. */
+  private readonly snapshotDetails = new Map<string, Promise<KraftSnapshot>>();
 
   private constructor(
     readonly kind: OfflinePathKind,
@@ -52,15 +57,23 @@ export class KafkaLogDirSource implements OfflineSource {
       topic: string,
       partition: number,
       dir: string,
-      files: SegmentFiles[],
+      files: PartitionFiles,
       logStart: number | null,
     ) => {
       let entry = topics.get(topic);
       if (!entry) {
-        entry = { partitions: new Map(), topicId: await readPartitionMetadata(dir) };
+        entry = {
+          partitions: new Map(),
+          snapshots: new Map(),
+          topicId: await readPartitionMetadata(dir),
+        };
         topics.set(topic, entry);
       }
-      entry.partitions.set(partition, new PartitionReader(topic, partition, dir, files, logStart));
+      entry.partitions.set(
+        partition,
+        new PartitionReader(topic, partition, dir, files.segments, logStart),
+      );
+      if (files.snapshots.length > 0) entry.snapshots.set(partition, files.snapshots);
     };
     let root = detected.path;
     let meta = new Map<string, string>();
@@ -80,7 +93,7 @@ export class KafkaLogDirSource implements OfflineSource {
           parsed.topic,
           parsed.partition,
           dir,
-          await segmentFiles(root, dir),
+          await partitionFiles(root, dir),
           logStarts?.get(entry.name) ?? null,
         );
       }
@@ -95,7 +108,7 @@ export class KafkaLogDirSource implements OfflineSource {
         parsed.topic,
         parsed.partition,
         detected.path,
-        await segmentFiles(root, detected.path),
+        await partitionFiles(root, detected.path),
         logStarts?.get(basename(detected.path)) ?? null,
       );
     } else {
@@ -111,17 +124,20 @@ export class KafkaLogDirSource implements OfflineSource {
         parsed.topic,
         parsed.partition,
         dir,
-        [
-          {
-            baseOffset: base ? Number(base[1]) : 0,
-            name,
-            log: detected.path,
-            size: info.size,
-            mtimeMs: info.mtimeMs,
-            index: null,
-            timeIndex: null,
-          },
-        ],
+        {
+          segments: [
+            {
+              baseOffset: base ? Number(base[1]) : 0,
+              name,
+              log: detected.path,
+              size: info.size,
+              mtimeMs: info.mtimeMs,
+              index: null,
+              timeIndex: null,
+            },
+          ],
+          snapshots: [],
+        },
         null,
       );
     }
@@ -242,6 +258,7 @@ export class KafkaLogDirSource implements OfflineSource {
       indexNotes: d.indexNotes,
       damage: d.damage,
     }));
+    const snapshots = await this.snapshots(topic, partition);
     return {
       supported: true,
       segments,
@@ -249,8 +266,25 @@ export class KafkaLogDirSource implements OfflineSource {
       highWatermark: offsets.highWatermark,
       retentionCutoffTimestamp: null,
       partitionBytes: reader.bytes,
-      damage: await reader.explainedDamage(),
+      damage: [...(await reader.explainedDamage()), ...snapshots.flatMap((s) => s.damage)],
+      ...(snapshots.length > 0 ? { snapshots } : {}),
     };
+  }
+
+  /** A partition's KRaft snapshots, each walked with its CRCs checked (once). */
+  async snapshots(topic: string, partition: number): Promise<KraftSnapshot[]> {
+    this.partition(topic, partition); // 404 for a partition that is not here
+    const files = this.topic(topic).snapshots.get(partition) ?? [];
+    return Promise.all(
+      files.map((file) => {
+        let details = this.snapshotDetails.get(file.path);
+        if (!details) {
+          details = describeSnapshot(file);
+          this.snapshotDetails.set(file.path, details);
+        }
+        return details;
+      }),
+    );
   }
 
   async offsets(topic: string): Promise<PartitionOffsets[]> {
@@ -306,8 +340,16 @@ async function readMeta(root: string): Promise<Map<string, string>> {
   }
 }
 
-/** Segment files of a partition directory, named relative to the opened root for reports. */
-async function segmentFiles(root: string, dir: string): Promise<SegmentFiles[]> {
+interface PartitionFiles {
+  segments: SegmentFiles[];
+  snapshots: SnapshotFile[];
+}
+
+/**
+ * Segment and KRaft snapshot files of a partition directory, named relative to the opened root
+ * for reports.
+ */
+async function partitionFiles(root: string, dir: string): Promise<PartitionFiles> {
   const entries = await readdir(dir);
   const names = new Set(entries);
   const files: SegmentFiles[] = [];
@@ -327,7 +369,7 @@ async function segmentFiles(root: string, dir: string): Promise<SegmentFiles[]> 
       timeIndex: names.has(`${stem}.timeindex`) ? join(dir, `${stem}.timeindex`) : null,
     });
   }
-  return files;
+  return { segments: files, snapshots: await snapshotFiles(root, dir, entries) };
 }
 
 /** A topic name from a file or directory name that is not one: Kafka's characters only. */

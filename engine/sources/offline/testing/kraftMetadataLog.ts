@@ -116,3 +116,49 @@ export async function writeKraftMetadataPartition(
   await writeFile(segment, Buffer.concat([first, idle, second]));
   return segment;
 }
+
+/** A SnapshotHeaderRecord's lastContainedLogTimestamp in the snapshot writeKraftSnapshot writes. */
+export const KRAFT_SNAPSHOT_LOG_TIMESTAMP = KRAFT_BASE_TIMESTAMP + 1000;
+/** The metadata records of that snapshot: the log's first five (features … SCRAM credential). */
+export const KRAFT_SNAPSHOT_RECORD_COUNT = 5;
+
+/** A control record: key `version: int16, type: int16` (3 header, 4 footer), value the struct. */
+function snapshotControlBatch(baseOffset: number, type: 3 | 4, value: Buffer): Buffer {
+  return encodeRecordBatch({
+    baseOffset,
+    baseTimestamp: KRAFT_SNAPSHOT_LOG_TIMESTAMP,
+    isControl: true,
+    records: [{ key: hex('0000', type === 3 ? '0003' : '0004'), value }],
+  });
+}
+
+/**
+ * Writes a KRaft snapshot `<partitionDir>/<endOffset>-<epoch>.checkpoint` as Kafka's
+ * RecordsSnapshotWriter does: a SnapshotHeaderRecord control batch (version 0, then
+ * lastContainedLogTimestamp, no tagged fields) at offset 0, the metadata records from offset 1,
+ * and a SnapshotFooterRecord control batch last. Returns the file's path and its bytes.
+ */
+export async function writeKraftSnapshot(
+  partitionDir: string,
+  endOffset: number,
+  epoch: number,
+): Promise<{ path: string; bytes: Buffer }> {
+  await mkdir(partitionDir, { recursive: true });
+  const header = Buffer.alloc(11);
+  header.writeInt16BE(0, 0);
+  header.writeBigInt64BE(BigInt(KRAFT_SNAPSHOT_LOG_TIMESTAMP), 2);
+  const records = encodeRecordBatch({
+    baseOffset: 1,
+    baseTimestamp: KRAFT_SNAPSHOT_LOG_TIMESTAMP,
+    records: KRAFT_RECORD_VALUES.slice(0, KRAFT_SNAPSHOT_RECORD_COUNT).map((value) => ({ value })),
+  });
+  const bytes = Buffer.concat([
+    snapshotControlBatch(0, 3, header),
+    records,
+    snapshotControlBatch(1 + KRAFT_SNAPSHOT_RECORD_COUNT, 4, hex('0000 00')),
+  ]);
+  const name = `${String(endOffset).padStart(20, '0')}-${String(epoch).padStart(10, '0')}.checkpoint`;
+  const path = join(partitionDir, name);
+  await writeFile(path, bytes);
+  return { path, bytes };
+}
