@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SeriesBuffer } from '../lib/seriesBuffer';
-import { escapeHtml, tooltipHtml, windowPoints, windowRange, WINDOW_MS } from './liveWindow';
+import {
+  escapeHtml,
+  pointNear,
+  tooltipHtml,
+  windowPoints,
+  windowRange,
+  WINDOW_MS,
+} from './liveWindow';
 
 const MINUTE = 60_000;
 
@@ -73,5 +80,24 @@ describe('live chart tooltip', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;: <b>1,234</b>');
     expect(html).not.toContain('gap');
     expect(escapeHtml(`a&"'`)).toBe('a&amp;&quot;&#39;');
+  });
+});
+
+describe('live chart hover lookup', () => {
+  const flat = Float64Array.of(1000, 1, 2000, 2, 3000, Number.NaN, 4000, 4);
+
+  it('finds the nearest point within the tolerance, on either side', () => {
+    expect(pointNear(flat, 2000, 0)).toEqual([2000, 2]);
+    expect(pointNear(flat, 2300, 500)).toEqual([2000, 2]);
+    expect(pointNear(flat, 3800, 500)).toEqual([4000, 4]);
+    expect(pointNear(flat, 0, 1000)).toEqual([1000, 1]);
+    expect(pointNear(flat, 4900, 1000)).toEqual([4000, 4]);
+  });
+
+  it('finds nothing beyond the tolerance or in an empty window, and returns a gap as a gap', () => {
+    expect(pointNear(flat, 2500, 100)).toBeNull();
+    expect(pointNear(flat, 9000, 1000)).toBeNull();
+    expect(pointNear(new Float64Array(0), 0, 1000)).toBeNull();
+    expect(pointNear(flat, 3000, 0)![1]).toBeNaN();
   });
 });

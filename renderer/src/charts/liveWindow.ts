@@ -97,3 +97,32 @@ export function tooltipHtml(points: HoveredPoint[], unit: string, rows = 12): st
   const header = typeof time === 'number' ? escapeHtml(new Date(time).toLocaleTimeString()) : '';
   return [header, ...lines].join('<br>');
 }
+
+/**
+ * The point of a flat window (`time, value, …`, times ascending) nearest to `time`, if one lies
+ * within `tolerance` of it. The hover of a downsampled chart reads values here, at full
+ * resolution: the drawn points of two series need not share an instant.
+ */
+export function pointNear(
+  flat: Float64Array,
+  time: number,
+  tolerance: number,
+): [number, number] | null {
+  const count = flat.length / 2;
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (flat[2 * middle]! < time) low = middle + 1;
+    else high = middle;
+  }
+  // `low` is the first point at or after `time`; the one before it may be nearer.
+  let best = -1;
+  for (const index of [low - 1, low]) {
+    if (index < 0 || index >= count) continue;
+    if (best < 0 || Math.abs(flat[2 * index]! - time) < Math.abs(flat[2 * best]! - time))
+      best = index;
+  }
+  if (best < 0 || Math.abs(flat[2 * best]! - time) > tolerance) return null;
+  return [flat[2 * best]!, flat[2 * best + 1]!];
+}
