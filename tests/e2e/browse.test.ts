@@ -155,6 +155,12 @@ describe('browsing the local broker', () => {
         .locator('[data-testid="topic-configs"] tr[data-config="segment.bytes"]')
         .innerText(),
     ).toContain('4096');
+    // Kafka's milliseconds and bytes are read beside the number: retention.ms in days.
+    expect(
+      await page
+        .locator('[data-testid="topic-configs"] tr[data-config="retention.ms"]')
+        .innerText(),
+    ).toMatch(/\(\d+(\.\d)? (days?|h|min|s)\)|no limit/);
     await page.screenshot({ path: await screenshotPath('browse-05-topic-configs') });
 
     await page.goto(`${app.baseUrl}c/local/t/${ORDERS}/p/0?tab=segments`);
