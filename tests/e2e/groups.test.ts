@@ -55,6 +55,11 @@ describe('consumer groups in the UI', () => {
     await offsets.first().waitFor();
     expect(await offsets.count()).toBe(2);
     expect(await offsets.first().locator('td').nth(2).textContent()).toBe('20');
+    // A committed offset's topic links to the topic; the summary counts members in words.
+    expect(await offsets.first().locator('td a').getAttribute('href')).toBe(
+      `/c/local/t/${encodeURIComponent(TOPIC)}`,
+    );
+    expect(await page.locator('[data-testid="group-summary"]').innerText()).toMatch(/0 members/);
 
     await page.locator('[data-testid="reset-offsets-open"]').click();
     const dialog = page.locator('[data-testid="reset-offsets-dialog"]');
