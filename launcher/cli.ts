@@ -29,8 +29,9 @@ Commands:
             --no-demo           do not create the demo topics
             --secrets-key-file F  keep cluster passwords and keys encrypted on disk with the key
                                 in F (created if missing); without it they stay in memory
-  dump PATH Print the batches and records of Kafka log files (a .log segment, a partition
-            directory or a log directory) as JSON Lines; no broker needed.
+  dump PATH Print the batches and records of Kafka log files (a .log segment, a KRaft
+            snapshot .checkpoint, a partition directory or a log directory) as JSON Lines;
+            no broker needed. \`logscope dump --help\` says more.
             --records | --batches | --offsets-only   what to print (default: both)
             --from-offset N, --to-offset N           an offset range
             --validate          check CRCs only, print a summary, exit 1 on damage
@@ -57,6 +58,10 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command !== 'serve') throw new Error(`unknown command "${command}"\n\n${USAGE}`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -96,6 +101,12 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`logscope: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  // node:util parseArgs names the bad option but not where the good ones are listed.
+  const hint =
+    (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+      ? ' (`logscope --help` lists the options)'
+      : '';
+  process.stderr.write(`logscope: ${message}${hint}\n`);
   process.exit(2);
 });
