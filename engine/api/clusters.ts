@@ -43,10 +43,18 @@ export const KafkaClusterInput = z.object({
   tls: TlsSettings.optional(),
 });
 
+/** A full path (POSIX, Windows drive or UNC) or one in the home folder (`~/…`). */
+const FULL_PATH = /^(~(\/|\\|$)|\/|[A-Za-z]:[\\/]|\\\\)/;
+
 export const OfflineClusterInput = z.object({
   kind: z.literal('offline'),
   name: z.string().min(1).max(100).optional(),
-  path: z.string().min(1),
+  // A relative path would be read from the engine's own working folder, which means nothing
+  // to the person typing it.
+  path: z
+    .string()
+    .min(1)
+    .regex(FULL_PATH, 'Give the full path of the folder or file (starting with / or ~/).'),
 });
 
 export const ClusterInput = z.discriminatedUnion('kind', [KafkaClusterInput, OfflineClusterInput]);

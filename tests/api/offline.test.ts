@@ -88,6 +88,12 @@ describe('an offline cluster through the engine API', () => {
     expect(error.body.error.message).toContain('meta.properties');
   });
 
+  it('asks for a full path instead of reading a relative one from its own working folder', async () => {
+    const error = await apiError('POST', '/clusters', { kind: 'offline', path: 'kafka-logs' });
+    expect(error.status).toBe(400);
+    expect(error.body.error.message).toContain('Give the full path of the folder or file');
+  });
+
   it('lists topics, partitions and segments as real files with their index entries', async () => {
     const cluster = await api<{ overview: { clusterId: string | null; topicCount: number } }>(
       'GET',

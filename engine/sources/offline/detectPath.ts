@@ -4,7 +4,8 @@
  * Logscope broker data directory (a LevelDB database). Only names and `stat` are looked at.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { ApiError } from '../../http/apiError';
 import { CHECKPOINT_FILES, parsePartitionDirName, SEGMENT_NAME } from './kafkaLayout';
 
@@ -17,7 +18,7 @@ export interface DetectedPath {
 }
 
 export async function detectOfflinePath(input: string): Promise<DetectedPath> {
-  const path = resolve(input);
+  const path = resolve(expandHome(input));
   let info;
   try {
     info = await stat(path);
@@ -63,4 +64,9 @@ export async function detectOfflinePath(input: string): Promise<DetectedPath> {
       `and no Logscope broker data (no LevelDB database).`,
     { field: 'body.path' },
   );
+}
+
+/** `~` and `~/…` name the home folder, as in a shell (the UI's path box has no shell). */
+export function expandHome(input: string): string {
+  return /^~(\/|\\|$)/.test(input) ? join(homedir(), input.slice(1)) : input;
 }
