@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NumericSummary } from '../api/eda';
-import { binRuleLabel, boxChart, logBinsWouldHelp } from './edaOptions';
+import { binLabel, binRuleLabel, boxChart, logBinsWouldHelp } from './edaOptions';
 
 /** The parts of a field's summary these functions read. */
 function summary(
@@ -46,5 +46,15 @@ describe('binRuleLabel', () => {
     expect(binRuleLabel('freedman-diaconis')).toBe('Freedman–Diaconis');
     expect(binRuleLabel('log')).toBe('Log-spaced');
     expect(binRuleLabel('single-value')).toBe('single-value');
+  });
+});
+
+describe('binLabel', () => {
+  it('shows as many decimals as the bin width needs', () => {
+    expect(binLabel(74, 74.92857142857)).toBe('74–74.93');
+    expect(binLabel(8.51, 11.469)).toBe('8.5–11.5');
+    expect(binLabel(65744.7, 88605)).toBe('65745–88605');
+    expect(binLabel(0.001234, 0.001301)).toBe('0.001234–0.001301');
+    expect(binLabel(-273.15, -200)).toBe('-273–-200');
   });
 });

@@ -55,6 +55,20 @@ export function logBinsWouldHelp(numeric: NumericSummary): number | null {
   return decades >= 3 && total > 0 && (counts[0] ?? 0) / total > 0.5 ? decades : null;
 }
 
+/**
+ * A bin's label with as many decimals as its width needs to tell it from its neighbours
+ * (`74–74.93`, not `74–74.9286`); the CSV keeps the exact edges.
+ */
+export function binLabel(low: number, high: number): string {
+  const width = high - low;
+  const decimals =
+    width > 0 && Number.isFinite(width)
+      ? Math.min(10, Math.max(0, Math.ceil(-Math.log10(width)) + 1))
+      : 6;
+  const text = (x: number) => String(Number(x.toFixed(decimals)));
+  return `${text(low)}–${text(high)}`;
+}
+
 export function histogramChart(field: string, numeric: NumericSummary): ChartData {
   const { edges, counts } = numeric.histogram;
   const bins = counts.map((count, i) => ({ low: edges[i]!, high: edges[i + 1]!, count }));
@@ -64,7 +78,7 @@ export function histogramChart(field: string, numeric: NumericSummary): ChartDat
       tooltip: { trigger: 'axis' },
       xAxis: {
         type: 'category',
-        data: bins.map((b) => `${round(b.low)}–${round(b.high)}`),
+        data: bins.map((b) => binLabel(b.low, b.high)),
         name: field,
       },
       yAxis: { type: 'value', name: 'count' },
