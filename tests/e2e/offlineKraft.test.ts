@@ -3,16 +3,20 @@
  * `__cluster_metadata-0` partition assembled from Kafka's metadata record definitions
  * (engine/sources/offline/testing/kraftMetadataLog.ts) is opened in a real `logscope serve`;
  * the API carries each record decoded, the table shows one line per record by type and fields,
- * the detail a "Decoded" tree, and SCRAM credentials only as their length. Screenshots under
- * test-results/screenshots/offline-kraft-*.png.
+ * the detail a "Decoded" tree, and SCRAM credentials only as their length. A second log
+ * directory, mostly NoOpRecords as a real metadata log is, is filtered by the decoded records
+ * (Hide NoOpRecords, `internal.fields.name`), and the first one's KRaft snapshot is listed on
+ * the segments tab. Screenshots under test-results/screenshots/offline-kraft-*.png.
  */
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KRAFT_RECORD_VALUES,
+  KRAFT_SNAPSHOT_RECORD_COUNT,
   KRAFT_TOPIC_ID,
   writeKraftMetadataPartition,
+  writeKraftSnapshot,
 } from '../../engine/sources/offline/testing/kraftMetadataLog';
 import { launchChromium, screenshotPath } from '../support/browser';
 import { startServe, temporaryDir, type ServedApp } from '../support/processes';
@@ -28,18 +32,22 @@ interface MessageOut {
 let app: ServedApp;
 let browser: Browser;
 let cluster: string;
+/** The same records with NO_OPS NoOpRecords after the first four. */
+let idleCluster: string;
+const NO_OPS = 60;
 
 beforeAll(async () => {
-  const logDir = join(await temporaryDir('e2e-offline-kraft'), 'kraft-logs');
+  const dir = await temporaryDir('e2e-offline-kraft');
+  const logDir = join(dir, 'kraft-logs');
   await writeKraftMetadataPartition(logDir);
+  await writeKraftSnapshot(join(logDir, '__cluster_metadata-0'), 7, 1);
+  const idleLogDir = join(dir, 'idle-kraft-logs');
+  await writeKraftMetadataPartition(idleLogDir, { noOpRecords: NO_OPS });
   [app, browser] = await Promise.all([startServe(['--no-demo']), launchChromium()]);
-  cluster = (
-    await engineApi<{ id: string }>(app, 'POST', '/clusters', {
-      kind: 'offline',
-      name: 'KRaft metadata',
-      path: logDir,
-    })
-  ).id;
+  const open = async (name: string, path: string) =>
+    (await engineApi<{ id: string }>(app, 'POST', '/clusters', { kind: 'offline', name, path })).id;
+  cluster = await open('KRaft metadata', logDir);
+  idleCluster = await open('Idle KRaft metadata', idleLogDir);
 }, 60_000);
 
 afterAll(async () => {
@@ -120,6 +128,56 @@ describe('__cluster_metadata records in the offline browser', { timeout: 120_000
       'version 7 of TopicRecord is newer than this reader knows',
     );
     await page.screenshot({ path: await screenshotPath('offline-kraft-05-detail-newer') });
+    expect(errors).toEqual([]);
+  });
+
+  it('Hide NoOpRecords leaves the records that say something; a field finds a topic', async () => {
+    const { page, errors } = await openPage(
+      browser,
+      app,
+      `/c/${idleCluster}/t/__cluster_metadata/p/0`,
+    );
+    const rows = page.locator('[data-testid="message-row"]');
+    await rows.nth(4).waitFor();
+    expect(await rows.nth(4).textContent()).toContain('NoOpRecord');
+    await page.screenshot({ path: await screenshotPath('offline-kraft-06-noops') });
+
+    await page.locator('[data-testid="hide-noops"]').click();
+    await rows.nth(4).filter({ hasText: 'UserScramCredentialRecord' }).waitFor();
+    expect(await page.locator('input[name="filter"]').inputValue()).toBe(
+      'internal.typeName != "NoOpRecord"',
+    );
+    expect(await rows.count()).toBe(KRAFT_RECORD_VALUES.length);
+    expect(await page.locator('[data-testid="hide-noops"]').count()).toBe(0);
+    await page.screenshot({ path: await screenshotPath('offline-kraft-07-noops-hidden') });
+
+    await page.locator('input[name="filter"]').fill('internal.fields.name == "orders"');
+    await page.getByRole('button', { name: 'Go', exact: true }).click();
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="message-row"]').length === 1,
+    );
+    expect(await rows.first().textContent()).toContain('TopicRecord name=orders');
+    await page.screenshot({ path: await screenshotPath('offline-kraft-08-topic-by-name') });
+    expect(errors).toEqual([]);
+  });
+
+  it('lists the KRaft snapshot on the segments tab, apart from the segments', async () => {
+    const { page, errors } = await openPage(
+      browser,
+      app,
+      `/c/${cluster}/t/__cluster_metadata/p/0?tab=segments`,
+    );
+    const snapshot = page.locator('[data-testid="snapshot-list"] tr[data-end-offset="7"]');
+    await snapshot.waitFor();
+    const text = await snapshot.innerText();
+    expect(text).toContain('00000000000000000007-0000000001.checkpoint');
+    expect(text).toContain(String(KRAFT_SNAPSHOT_RECORD_COUNT));
+    expect(text).toContain('snapshot');
+    expect(await page.locator('[data-testid="segment-list"] tr[data-base-offset]').count()).toBe(1);
+    await page.screenshot({
+      path: await screenshotPath('offline-kraft-09-snapshot'),
+      fullPage: true,
+    });
     expect(errors).toEqual([]);
   });
 });
