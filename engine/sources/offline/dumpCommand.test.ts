@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDump } from './dumpCommand';
+import { dumpLines } from './testing/dumpLines';
 import { KCAT_VALUES, writeFixtureLogDir } from './testing/kafkaDirFixture';
 
 let root: string;
@@ -17,21 +17,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function dump(
-  ...argv: string[]
-): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
-  const lines: Record<string, unknown>[] = [];
-  let stderr = '';
-  const code = await runDump(argv, {
-    write: async (line) => {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    },
-    error: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, lines, stderr };
-}
+const dump = dumpLines;
 
 describe('logscope dump', () => {
   it('prints every batch and record of a segment file as JSON lines', async () => {

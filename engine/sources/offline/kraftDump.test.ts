@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDump } from './dumpCommand';
+import { dumpLines } from './testing/dumpLines';
 import {
   KRAFT_LOG_DIR_ID,
   KRAFT_TOPIC_ID,
@@ -21,16 +21,7 @@ afterAll(async () => {
 });
 
 async function records(...argv: string[]): Promise<Record<string, unknown>[]> {
-  const lines: Record<string, unknown>[] = [];
-  let stderr = '';
-  const code = await runDump(argv, {
-    write: async (line) => {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    },
-    error: (text) => {
-      stderr += text;
-    },
-  });
+  const { code, lines, stderr } = await dumpLines(...argv);
   expect(stderr).toBe('');
   expect(code).toBe(0);
   return lines;

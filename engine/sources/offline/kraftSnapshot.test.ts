@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECORD_BATCH_HEADER_SIZE } from '../../../broker/protocol/records';
 import { detectOfflinePath } from './detectPath';
-import { runDump } from './dumpCommand';
+import { dumpLines } from './testing/dumpLines';
 import { KafkaLogDirSource } from './kafkaLogDir';
 import { parseSnapshotFileName } from './kraftSnapshot';
 import {
@@ -43,16 +43,7 @@ async function openLogs(dir: string): Promise<KafkaLogDirSource> {
 async function dump(
   ...argv: string[]
 ): Promise<{ code: number; lines: Record<string, unknown>[] }> {
-  const lines: Record<string, unknown>[] = [];
-  let stderr = '';
-  const code = await runDump(argv, {
-    write: async (line) => {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    },
-    error: (text) => {
-      stderr += text;
-    },
-  });
+  const { code, lines, stderr } = await dumpLines(...argv);
   expect(stderr).toBe('');
   return { code, lines };
 }
