@@ -164,7 +164,7 @@ export function compileFilter(source: string, options: FilterOptions = {}): Filt
     const position = /(?<![\w.])internal(?!\w)/.exec(source)?.index ?? null;
     if (topic === undefined) {
       throw new FilterError(
-        '"internal" can be used in the message browser, its search and live tail only.',
+        '"internal" needs the topic its records come from, and this reader has none.',
         position,
       );
     }

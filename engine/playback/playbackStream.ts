@@ -26,7 +26,7 @@ export function startPlayback(
   sink: PlaybackSink,
   clock: PlaybackClock = systemClock,
 ): () => void {
-  const filter = filterFrom(params.filter, 'params.filter');
+  const filter = filterFrom(params.filter, 'params.filter', params.topic);
   const field = params.field === undefined ? null : fieldExtractor(params.field, 'params.field');
   const controller = new AbortController();
   const { signal } = controller;

@@ -51,7 +51,7 @@ export class ReplayService {
 
   async start(input: ReplayInput): Promise<Job> {
     const { source } = input;
-    const filter = filterFrom(source.filter, 'body.source.filter');
+    const filter = filterFrom(source.filter, 'body.source.filter', source.topic);
     const reader = this.readers(source.cluster);
     const target = this.targets(input.target.cluster);
     const sourcePartitions = await reader.offsets(source.topic);

@@ -116,7 +116,7 @@ export class TransferService {
   }
 
   async startExport(cluster: string, topic: string, exportInput: ExportInput): Promise<Job> {
-    const filter = filterFrom(exportInput.filter, 'body.filter');
+    const filter = filterFrom(exportInput.filter, 'body.filter', topic);
     const reader = this.readers(cluster);
     let path = exportInput.path;
     if (path === undefined) {

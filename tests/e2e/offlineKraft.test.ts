@@ -19,6 +19,7 @@ import {
   writeKraftSnapshot,
 } from '../../engine/sources/offline/testing/kraftMetadataLog';
 import { launchChromium, screenshotPath } from '../support/browser';
+import { engineClient, followJob } from '../support/engineClient';
 import { startServe, temporaryDir, type ServedApp } from '../support/processes';
 import { engineApi, openPage } from './browseHelpers';
 
@@ -158,6 +159,21 @@ describe('__cluster_metadata records in the offline browser', { timeout: 120_000
     expect(await rows.count()).toBe(1);
     await page.screenshot({ path: await screenshotPath('offline-kraft-08-topic-by-name') });
     expect(errors).toEqual([]);
+  });
+
+  it('exports only the records a decoded-record filter keeps', async () => {
+    const target = { base: `${app.baseUrl}api/v1`, token: app.token };
+    const { api } = engineClient(() => target);
+    const path = join(await temporaryDir('e2e-kraft-export'), 'said.jsonl');
+    const job = await followJob(target, () =>
+      api('POST', `/clusters/${idleCluster}/topics/__cluster_metadata/exports`, {
+        path,
+        filter: 'internal.typeName != "NoOpRecord"',
+      }),
+    );
+    expect(job.state).toBe('succeeded');
+    // Every record the idle log holds but its NO_OPS NoOpRecords.
+    expect(job.result).toMatchObject({ messages: KRAFT_RECORD_VALUES.length, path });
   });
 
   it('lists the KRaft snapshot on the segments tab, apart from the segments', async () => {

@@ -98,6 +98,8 @@ describe('"internal" where there is no decoded record', () => {
 
   it('is refused where the topic is not known', () => {
     expect(() => compileFilter('internal.typeName == "TopicRecord"')).toThrow(FilterError);
-    expect(() => compileFilter('internal.typeName == "TopicRecord"')).toThrow(/message browser/);
+    expect(() => compileFilter('internal.typeName == "TopicRecord"')).toThrow(
+      /needs the topic its records come from/,
+    );
   });
 });
