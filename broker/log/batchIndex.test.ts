@@ -1,14 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClassicLevel } from 'classic-level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Offsets } from '../protocol/records/recordBatchHeader';
 import { BatchIndexBudget, PartitionBatchIndex, SegmentBatchOffsets } from './batchIndex';
 import { CommitLog, type CommitLogOptions } from './commitLog';
-import { DATABASE_OPTIONS } from './database';
-import { Prefix } from './keys';
 import { buildBatch, sampleRecords } from './testing/recordBatches';
+import { damageLastStoredBatch } from './testing/storedBatches';
 
 describe('SegmentBatchOffsets', () => {
   it('finds the batch holding an offset: the greatest base offset at or before it', () => {
@@ -220,18 +218,7 @@ describe('the batch index of a partition log', () => {
     for (let i = 0; i < 3; i++) await log.append('t', 0, await batchOf(3, i), { durable: true });
     await log.close();
     // Damage the last batch behind the log's back.
-    const db = new ClassicLevel<Buffer, Buffer>(dir, DATABASE_OPTIONS);
-    const [[key, value]] = (await db
-      .iterator({
-        gte: Buffer.from([Prefix.batch]),
-        lt: Buffer.from([Prefix.batch + 1]),
-        reverse: true,
-        limit: 1,
-      })
-      .all()) as [[Buffer, Buffer]];
-    value[value.length - 1]! ^= 0x01;
-    await db.put(key, value);
-    await db.close();
+    await damageLastStoredBatch(dir);
 
     // Read-only: the damaged batch stays stored, beyond the log end: the index must stop before it.
     log = await open({ readOnly: true });

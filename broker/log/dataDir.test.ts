@@ -8,6 +8,7 @@ import { DATABASE_OPTIONS, repairLog } from './database';
 import { DataDirError } from './errors';
 import { Prefix } from './keys';
 import { buildBatch, sampleRecords } from './testing/recordBatches';
+import { damageLastStoredBatch } from './testing/storedBatches';
 
 let dir: string;
 
@@ -116,18 +117,7 @@ describe('opening a data directory', () => {
   it('open checks the tail batch of each partition and cuts a damaged one off', async () => {
     const stored = await writeLog(3);
     // Damage the last batch behind the log's back.
-    const db = new ClassicLevel<Buffer, Buffer>(dir, DATABASE_OPTIONS);
-    const [[key, value]] = (await db
-      .iterator({
-        gte: Buffer.from([Prefix.batch]),
-        lt: Buffer.from([Prefix.batch + 1]),
-        reverse: true,
-        limit: 1,
-      })
-      .all()) as [[Buffer, Buffer]];
-    value[value.length - 1]! ^= 0x01;
-    await db.put(key, value);
-    await db.close();
+    await damageLastStoredBatch(dir);
 
     let log = await CommitLog.open(dir, { retentionCheckIntervalMs: 0 });
     try {

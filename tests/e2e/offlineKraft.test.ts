@@ -13,6 +13,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KRAFT_RECORD_VALUES,
+  KRAFT_RECORD_TYPE_NAMES,
   KRAFT_SNAPSHOT_RECORD_COUNT,
   KRAFT_TOPIC_ID,
   writeKraftMetadataPartition,
@@ -64,13 +65,7 @@ describe('__cluster_metadata records in the offline browser', { timeout: 120_000
       `/clusters/${cluster}/topics/__cluster_metadata/messages?partition=0&position=earliest`,
     );
     expect(page.messages.map((m) => m.internal?.summary.split(' ')[0])).toEqual([
-      'FeatureLevelRecord',
-      'RegisterBrokerRecord',
-      'TopicRecord',
-      'PartitionRecord',
-      'UserScramCredentialRecord',
-      'PartitionChangeRecord',
-      'TopicRecord',
+      ...KRAFT_RECORD_TYPE_NAMES,
     ]);
     expect(page.messages[2]!.internal).toMatchObject({
       summary: `TopicRecord name=orders topicId=${KRAFT_TOPIC_ID}`,

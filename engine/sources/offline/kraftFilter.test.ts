@@ -8,7 +8,11 @@ import { readPage } from '../../browse/pager';
 import { filterFrom } from '../../browse/topicBrowser';
 import { detectOfflinePath } from './detectPath';
 import { KafkaLogDirSource } from './kafkaLogDir';
-import { KRAFT_TOPIC_ID, writeKraftMetadataPartition } from './testing/kraftMetadataLog';
+import {
+  KRAFT_RECORD_TYPE_NAMES,
+  KRAFT_TOPIC_ID,
+  writeKraftMetadataPartition,
+} from './testing/kraftMetadataLog';
 
 const TOPIC = '__cluster_metadata';
 const NO_OPS = 40;
@@ -46,15 +50,7 @@ describe('filtering __cluster_metadata by its decoded records', () => {
     const all = await page('true');
     expect(all.messages).toHaveLength(7 + NO_OPS);
     const { messages } = await page('internal.typeName != "NoOpRecord"');
-    expect(typeNames(messages)).toEqual([
-      'FeatureLevelRecord',
-      'RegisterBrokerRecord',
-      'TopicRecord',
-      'PartitionRecord',
-      'UserScramCredentialRecord',
-      'PartitionChangeRecord',
-      'TopicRecord',
-    ]);
+    expect(typeNames(messages)).toEqual([...KRAFT_RECORD_TYPE_NAMES]);
     expect(messages.map((m) => m.offset)).toEqual([0, 1, 2, 3, 4 + NO_OPS, 5 + NO_OPS, 6 + NO_OPS]);
   });
 

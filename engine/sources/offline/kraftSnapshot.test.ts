@@ -10,6 +10,7 @@ import { parseSnapshotFileName } from './kraftSnapshot';
 import {
   KRAFT_RECORD_VALUES,
   KRAFT_SNAPSHOT_LOG_TIMESTAMP,
+  KRAFT_RECORD_TYPE_NAMES,
   KRAFT_SNAPSHOT_RECORD_COUNT,
   KRAFT_TOPIC_ID,
   writeKraftMetadataPartition,
@@ -168,13 +169,9 @@ describe('logscope dump on a KRaft snapshot', () => {
         lastContainedLogTimestamp: KRAFT_SNAPSHOT_LOG_TIMESTAMP,
       },
     });
-    expect(lines.slice(1, -1).map((l) => (l.decoded as { typeName: string }).typeName)).toEqual([
-      'FeatureLevelRecord',
-      'RegisterBrokerRecord',
-      'TopicRecord',
-      'PartitionRecord',
-      'UserScramCredentialRecord',
-    ]);
+    expect(lines.slice(1, -1).map((l) => (l.decoded as { typeName: string }).typeName)).toEqual(
+      KRAFT_RECORD_TYPE_NAMES.slice(0, KRAFT_SNAPSHOT_RECORD_COUNT),
+    );
     expect(lines[3]!.decoded).toMatchObject({
       fields: { name: 'orders', topicId: KRAFT_TOPIC_ID },
     });

@@ -72,6 +72,17 @@ export const KRAFT_RECORD_VALUES: readonly Buffer[] = [
   hex('01 02 07', '07 6f7264657273', KRAFT_TOPIC_ID_HEX, '00'),
 ];
 
+/** The record type of each of KRAFT_RECORD_VALUES, in the same order. */
+export const KRAFT_RECORD_TYPE_NAMES: readonly string[] = [
+  'FeatureLevelRecord',
+  'RegisterBrokerRecord',
+  'TopicRecord',
+  'PartitionRecord',
+  'UserScramCredentialRecord',
+  'PartitionChangeRecord',
+  'TopicRecord',
+];
+
 export const KRAFT_BASE_TIMESTAMP = 1_700_000_000_000;
 
 /** NoOpRecord v0 (type 20, no fields): what a KRaft controller appends every 500 ms when idle. */
